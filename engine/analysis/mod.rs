@@ -1,0 +1,4 @@
+//! Analysis of simulated profiles: non-compartmental metrics, statistics over subjects.
+
+pub mod nca;
+pub mod stats;

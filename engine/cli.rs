@@ -1,0 +1,204 @@
+//! The command line: `pbpk run`, `pbpk check`, `pbpk list` (see docs/formats.md).
+
+use crate::data::compound::Compound;
+use crate::data::library::{Kind, Library};
+use crate::data::physiology::Physiology;
+use crate::data::scenario::Scenario;
+use crate::error::{PbpkError, Result};
+use crate::run::{prepare, run_scenario, RunOptions, RunResult};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "pbpk", version, about = "Whole-body PBPK simulator")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario (a path or the name of a shipped scenario).
+    Run {
+        scenario: String,
+        /// Output folder (default out/<scenario file stem>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        subjects: Option<usize>,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Validate physiology, compound or scenario files; exit 1 on the first error.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List shipped and local physiologies, compounds and scenarios.
+    List,
+}
+
+/// Run the command line; the error is printed by `main`.
+pub fn main_with(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            out,
+            subjects,
+            seed,
+            threads,
+        } => {
+            if let Some(t) = threads {
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(t)
+                    .build_global();
+            }
+            let (s, lib, label) = Library::scenario(&scenario)?;
+            let stem = std::path::Path::new(&scenario)
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "scenario".into());
+            let dir = out.unwrap_or_else(|| PathBuf::from("out").join(stem));
+            let opts = RunOptions {
+                subjects,
+                seed,
+                ..Default::default()
+            };
+            let result = run_scenario(&s, &lib, &label, &opts)?;
+            crate::report::write_outputs(&result, &dir)?;
+            print_result(&result);
+            println!(
+                "\nResults written to {}/ (summary.json, profiles.csv)",
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Check { files } => {
+            for f in files {
+                let kind = check_file(&f)?;
+                println!("{}: ok ({kind})", f.display());
+            }
+            Ok(())
+        }
+        Command::List => {
+            let lib = Library::default();
+            for kind in [Kind::Physiology, Kind::Compound, Kind::Scenario] {
+                println!("{}:", kind.folder());
+                for (name, origin) in lib.list(kind) {
+                    println!("  {name:<32} {origin}");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Validate one file, telling its kind from its keys.
+pub fn check_file(path: &std::path::Path) -> Result<&'static str> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| PbpkError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: toml::Table = crate::data::parse_toml(&label, &text)?;
+    if value.contains_key("arm") || value.contains_key("subjects") {
+        let s = Scenario::parse(&label, &text)?;
+        prepare(&s, &Library::beside(path), &label)?;
+        Ok("scenario")
+    } else if value.contains_key("organs") {
+        Physiology::parse(&label, &text)?;
+        Ok("physiology")
+    } else if value.contains_key("molecular_weight_g_per_mol") {
+        Compound::parse(&label, &text)?;
+        Ok("compound")
+    } else {
+        Err(PbpkError::invalid(
+            &label,
+            "(top level)",
+            "cannot tell the file kind: a scenario has [[arm]], a physiology [organs.*], a compound molecular_weight_g_per_mol",
+        ))
+    }
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x:.4}"))
+}
+
+/// Print the metrics of a run as plain tables.
+pub fn print_result(r: &RunResult) {
+    println!(
+        "Scenario: {}  (physiology {})",
+        r.summary.scenario, r.summary.physiology
+    );
+    for arm in &r.arms {
+        println!("\nArm \"{}\"", arm.name);
+        println!(
+            "  {:<14} {:>12} {:>8} {:>14} {:>14} {:>8} {:>8} {:>6}",
+            "compound",
+            "Cmax mg/L",
+            "Tmax h",
+            "AUC mg.h/L",
+            "AUCinf mg.h/L",
+            "t1/2 h",
+            "Vss L/kg",
+            "F"
+        );
+        for c in &arm.compounds {
+            println!(
+                "  {:<14} {:>12.5} {:>8.2} {:>14.4} {:>14} {:>8} {:>8.2} {:>6}",
+                c.compound,
+                c.nca.cmax,
+                c.nca.tmax,
+                c.nca.auc,
+                fmt_opt(c.nca.auc_inf),
+                c.nca.t_half.map_or("-".into(), |x| format!("{x:.2}")),
+                c.vss_l
+                    / 1.0
+                    / r.summary
+                        .arms
+                        .iter()
+                        .find(|a| a.name == arm.name)
+                        .and_then(|a| a.compounds.iter().find(|x| x.compound == c.compound))
+                        .and_then(|x| x.vss_l_per_kg)
+                        .map_or(f64::NAN, |s| c.vss_l / s.median),
+                c.fractions
+                    .map_or("-".into(), |f| format!("{:.2}", f.f_oral)),
+            );
+        }
+    }
+    for cmp in &r.summary.comparisons {
+        println!(
+            "\n{}: {} vs {}: AUC ratio {}, Cmax ratio {}",
+            cmp.compound,
+            cmp.test,
+            cmp.reference,
+            fmt_opt(cmp.auc_ratio.map(|s| s.median)),
+            fmt_opt(cmp.cmax_ratio.map(|s| s.median))
+        );
+    }
+    if !r.summary.observed.is_empty() {
+        println!("\nPredicted vs observed:");
+        for o in &r.summary.observed {
+            println!(
+                "  {:<12} {:<10} {:<20} pred {:>10} obs {:>10.4} ratio {:>6} {}",
+                o.compound,
+                o.arm,
+                o.metric,
+                fmt_opt(o.predicted),
+                o.observed,
+                o.ratio.map_or("-".into(), |r| format!("{r:.2}")),
+                match o.within_fold {
+                    Some(true) => format!("within {}-fold", o.fold),
+                    Some(false) => format!("OUTSIDE {}-fold", o.fold),
+                    None => "not computed".into(),
+                }
+            );
+        }
+    }
+    println!(
+        "\nMass balance max relative error: {:.2e}",
+        r.summary.mass_balance_max_rel_error
+    );
+}

@@ -1,0 +1,86 @@
+//! The three file kinds (physiology, compound, scenario) as serde structs, their validation,
+//! and the library that resolves names to files. Knows nothing of ODEs.
+//!
+//! Units are in the field names (`volume_l`, `blood_flow_l_per_h`, `km_umol_per_l`);
+//! every number carries a `source`, either beside it (`{ value = .., source = ".." }`) or
+//! in the `source` of the table that holds it.
+
+pub mod compound;
+pub mod library;
+pub mod physiology;
+pub mod scenario;
+
+use crate::error::{PbpkError, Result};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A number with its literature source (and optional status tag: C, C2, D, R, fitted).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced {
+    pub value: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// Parse TOML text into `T`. Syntax errors, unknown keys, missing fields and wrong types
+/// come back as one message with line and column (from the `toml` crate).
+pub fn parse_toml<T: DeserializeOwned>(path: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| PbpkError::Parse {
+        path: path.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })
+}
+
+/// Small validation helper: collects the file path so every check reads as one line.
+pub struct Check<'a> {
+    pub path: &'a str,
+}
+
+impl Check<'_> {
+    pub fn positive(&self, field: &str, v: f64) -> Result<()> {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!("must be a finite number > 0, got {v}"),
+            ));
+        }
+        Ok(())
+    }
+    pub fn non_negative(&self, field: &str, v: f64) -> Result<()> {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!("must be a finite number >= 0, got {v}"),
+            ));
+        }
+        Ok(())
+    }
+    pub fn fraction(&self, field: &str, v: f64) -> Result<()> {
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!("must be a fraction in [0, 1], got {v}"),
+            ));
+        }
+        Ok(())
+    }
+    pub fn source(&self, field: &str, s: &str) -> Result<()> {
+        if s.trim().is_empty() {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                "source must name the paper, label or database the value comes from",
+            ));
+        }
+        Ok(())
+    }
+    pub fn sourced_positive(&self, field: &str, q: &Sourced) -> Result<()> {
+        self.positive(&format!("{field}.value"), q.value)?;
+        self.source(&format!("{field}.source"), &q.source)
+    }
+}

@@ -1,0 +1,349 @@
+//! Scenario files (`scenarios/*.toml`): who is dosed, with what, when, and what to compare.
+//! The core is fixed by `docs/formats.md` (the interface page users' scripts rely on).
+
+use super::{parse_toml, Check};
+use crate::error::{PbpkError, Result};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub subjects: Subjects,
+    #[serde(rename = "arm")]
+    pub arms: Vec<Arm>,
+    pub simulation: Simulation,
+    #[serde(default, rename = "compare")]
+    pub comparisons: Vec<Compare>,
+    /// Observed clinical values this scenario predicts (used by tests and `pbpk qualify`).
+    #[serde(default)]
+    pub observed: Vec<Observed>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subjects {
+    #[serde(default)]
+    pub physiology: Option<String>,
+    #[serde(default)]
+    pub population: Option<String>,
+    #[serde(default)]
+    pub count: Option<usize>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub age_years: Option<[f64; 2]>,
+    #[serde(default)]
+    pub female_fraction: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arm {
+    pub name: String,
+    pub dose: Vec<Dose>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    IvBolus,
+    IvInfusion,
+    Oral,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    pub compound: String,
+    pub route: Route,
+    #[serde(default)]
+    pub mg: Option<f64>,
+    #[serde(default)]
+    pub mg_per_kg: Option<f64>,
+    pub at_h: f64,
+    #[serde(default)]
+    pub every_h: Option<f64>,
+    #[serde(default = "one")]
+    pub times: u32,
+    #[serde(default)]
+    pub duration_h: Option<f64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Dose {
+    /// The administration times (h) of this dose line.
+    pub fn times_h(&self) -> Vec<f64> {
+        (0..self.times)
+            .map(|k| self.at_h + k as f64 * self.every_h.unwrap_or(0.0))
+            .collect()
+    }
+    /// Amount in mg for a subject of the given body weight.
+    pub fn amount_mg(&self, body_weight_kg: f64) -> f64 {
+        match (self.mg, self.mg_per_kg) {
+            (Some(mg), _) => mg,
+            (None, Some(k)) => k * body_weight_kg,
+            (None, None) => 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    pub end_h: f64,
+    /// Spacing of the output grid (h); dose times are always added.
+    #[serde(default)]
+    pub output_step_h: Option<f64>,
+    #[serde(default)]
+    pub rtol: Option<f64>,
+    /// Absolute tolerance relative to the largest dose amount.
+    #[serde(default)]
+    pub atol_rel_dose: Option<f64>,
+    /// Organs whose tissue concentrations go into `profiles.csv`.
+    #[serde(default)]
+    pub tissues: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compare {
+    pub compound: String,
+    pub test: String,
+    pub reference: String,
+}
+
+/// One observed clinical value with its study.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observed {
+    pub compound: String,
+    pub arm: String,
+    /// One of `cmax_mg_per_L`, `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`, `t_half_h`,
+    /// `vss_l_per_kg`, `cl_l_per_h`, `f_oral`.
+    pub metric: String,
+    pub value: f64,
+    /// Accepted fold error for the check (default 2).
+    #[serde(default)]
+    pub fold: Option<f64>,
+    pub source: String,
+}
+
+pub const OBSERVED_METRICS: [&str; 8] = [
+    "cmax_mg_per_L",
+    "tmax_h",
+    "auc_mg_h_per_L",
+    "auc_inf_mg_h_per_L",
+    "t_half_h",
+    "vss_l_per_kg",
+    "cl_l_per_h",
+    "f_oral",
+];
+
+impl Scenario {
+    pub fn parse(path: &str, text: &str) -> Result<Scenario> {
+        let s: Scenario = parse_toml(path, text)?;
+        s.validate(path)?;
+        Ok(s)
+    }
+
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let c = Check { path };
+        if self.name.trim().is_empty() {
+            return Err(PbpkError::invalid(path, "name", "must not be empty"));
+        }
+        match (&self.subjects.physiology, &self.subjects.population) {
+            (Some(_), Some(_)) => {
+                return Err(PbpkError::invalid(
+                    path,
+                    "subjects",
+                    "give either `physiology` (one reference individual) or `population`, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(PbpkError::invalid(
+                    path,
+                    "subjects.physiology",
+                    "missing: name a physiology (e.g. \"adult_male_european\") or a population",
+                ))
+            }
+            _ => {}
+        }
+        if let Some(f) = self.subjects.female_fraction {
+            c.fraction("subjects.female_fraction", f)?;
+        }
+        let end = self.simulation.end_h;
+        if !(end.is_finite() && end > 0.0) {
+            return Err(PbpkError::invalid(
+                path,
+                "simulation.end_h",
+                format!("the simulation must have a positive length in h, got {end}"),
+            ));
+        }
+        if let Some(s) = self.simulation.output_step_h {
+            c.positive("simulation.output_step_h", s)?;
+            if s > end {
+                return Err(PbpkError::invalid(
+                    path,
+                    "simulation.output_step_h",
+                    "must not exceed end_h",
+                ));
+            }
+        }
+        if let Some(r) = self.simulation.rtol {
+            if !(r > 0.0 && r < 0.1) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "simulation.rtol",
+                    "must be in (0, 0.1)",
+                ));
+            }
+        }
+        if let Some(a) = self.simulation.atol_rel_dose {
+            c.positive("simulation.atol_rel_dose", a)?;
+        }
+        if self.arms.is_empty() {
+            return Err(PbpkError::invalid(
+                path,
+                "arm",
+                "at least one [[arm]] is needed",
+            ));
+        }
+        for (i, arm) in self.arms.iter().enumerate() {
+            if arm.name.trim().is_empty() {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("arm[{i}].name"),
+                    "must not be empty",
+                ));
+            }
+            if self.arms[..i].iter().any(|a| a.name == arm.name) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("arm[{i}].name"),
+                    format!("arm name \"{}\" is used twice", arm.name),
+                ));
+            }
+            if arm.dose.is_empty() {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("arm[{i}].dose"),
+                    "an arm needs at least one dose",
+                ));
+            }
+            for (j, d) in arm.dose.iter().enumerate() {
+                let f = |s: &str| format!("arm[{i}].dose[{j}].{s}");
+                match (d.mg, d.mg_per_kg) {
+                    (Some(_), Some(_)) => {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("mg"),
+                            "give `mg` or `mg_per_kg`, not both",
+                        ))
+                    }
+                    (None, None) => {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("mg"),
+                            "missing: the amount as `mg` or `mg_per_kg`",
+                        ))
+                    }
+                    (Some(v), None) => c.positive(&f("mg"), v)?,
+                    (None, Some(v)) => c.positive(&f("mg_per_kg"), v)?,
+                }
+                c.non_negative(&f("at_h"), d.at_h)?;
+                if d.times == 0 {
+                    return Err(PbpkError::invalid(path, f("times"), "must be at least 1"));
+                }
+                match d.every_h {
+                    Some(e) => c.positive(&f("every_h"), e)?,
+                    None if d.times > 1 => {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("every_h"),
+                            "repeated doses (`times` > 1) need `every_h`",
+                        ))
+                    }
+                    None => {}
+                }
+                match (d.route, d.duration_h) {
+                    (Route::IvInfusion, None) => {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("duration_h"),
+                            "an iv_infusion needs `duration_h`",
+                        ))
+                    }
+                    (Route::IvInfusion, Some(t)) => c.positive(&f("duration_h"), t)?,
+                    (_, Some(_)) => {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("duration_h"),
+                            "only iv_infusion takes `duration_h`",
+                        ))
+                    }
+                    _ => {}
+                }
+                let last = *d.times_h().last().unwrap_or(&d.at_h);
+                if last >= end {
+                    return Err(PbpkError::invalid(
+                        path,
+                        f("at_h"),
+                        format!("a dose at {last} h falls at or after simulation.end_h = {end} h"),
+                    ));
+                }
+            }
+        }
+        for (i, cmp) in self.comparisons.iter().enumerate() {
+            for (field, arm) in [("test", &cmp.test), ("reference", &cmp.reference)] {
+                if !self.arms.iter().any(|a| &a.name == arm) {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("compare[{i}].{field}"),
+                        format!("no arm is named \"{arm}\"; arms are: {}", self.arm_names()),
+                    ));
+                }
+            }
+        }
+        for (i, o) in self.observed.iter().enumerate() {
+            if !self.arms.iter().any(|a| a.name == o.arm) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("observed[{i}].arm"),
+                    format!(
+                        "no arm is named \"{}\"; arms are: {}",
+                        o.arm,
+                        self.arm_names()
+                    ),
+                ));
+            }
+            if !OBSERVED_METRICS.contains(&o.metric.as_str()) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("observed[{i}].metric"),
+                    format!(
+                        "unknown metric \"{}\"; expected one of {}",
+                        o.metric,
+                        OBSERVED_METRICS.join(", ")
+                    ),
+                ));
+            }
+            c.positive(&format!("observed[{i}].value"), o.value)?;
+            c.source(&format!("observed[{i}].source"), &o.source)?;
+        }
+        Ok(())
+    }
+
+    fn arm_names(&self) -> String {
+        self.arms
+            .iter()
+            .map(|a| format!("\"{}\"", a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,180 @@
+//! In vitro to in vivo extrapolation (IVIVE) of enzyme kinetics, and renal clearance.
+//!
+//! Liver: enzyme amount E_liver (pmol) = abundance (pmol/mg microsomal protein) x MPPGL
+//! (mg/g) x liver mass (g). Gut: E_gut = intestinal enzyme amount (pmol). A recombinant
+//! (per pmol) rate scales by E; a microsomal (per mg) rate is attributed to its enzyme by
+//! dividing by the hepatic abundance, then scaled the same way, so liver and gut share one
+//! kinetic constant per enzyme (as in Simcyp's and PK-Sim's enzyme-amount scaling).
+//! Unbound parameters: CLint,u = CLint / fu_mic, Km,u = Km x fu_mic.
+//! Units: pmol/min x 60 x MW x 1e-9 = mg/h; uL/min x 60e-6 = L/h.
+
+use crate::data::compound::{Compound, Elimination};
+use crate::data::physiology::Physiology;
+use crate::error::{PbpkError, Result};
+
+/// Unbound kinetics of one pathway at one site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kinetics {
+    /// v = CLint,u x c_u
+    Linear { clint_u_l_per_h: f64 },
+    /// v = Vmax c_u / (Km,u + c_u)
+    Saturable {
+        vmax_mg_per_h: f64,
+        km_u_mg_per_l: f64,
+    },
+}
+
+impl Kinetics {
+    /// Intrinsic clearance at low concentration (L/h).
+    pub fn clint_l_per_h(&self) -> f64 {
+        match self {
+            Kinetics::Linear { clint_u_l_per_h } => *clint_u_l_per_h,
+            Kinetics::Saturable {
+                vmax_mg_per_h,
+                km_u_mg_per_l,
+            } => vmax_mg_per_h / km_u_mg_per_l,
+        }
+    }
+}
+
+/// One pathway, scaled for a site.
+#[derive(Debug, Clone)]
+pub struct Pathway {
+    pub label: String,
+    pub kinetics: Kinetics,
+}
+
+pub enum Site {
+    Liver,
+    Gut,
+}
+
+const PMOL_PER_MIN_TO_MG_PER_H_PER_MW: f64 = 60.0 * 1e-9;
+const UL_PER_MIN_TO_L_PER_H: f64 = 60.0 * 1e-6;
+
+/// Scale every enzyme pathway of `c` to the liver or the gut wall of `phys`.
+pub fn enzyme_pathways(
+    c: &Compound,
+    phys: &Physiology,
+    site: Site,
+    path: &str,
+) -> Result<Vec<Pathway>> {
+    let mut out = Vec::new();
+    for (i, e) in c.elimination.iter().enumerate() {
+        match e {
+            Elimination::HepaticEnzyme {
+                enzyme,
+                vmax_pmol_per_min_per_pmol,
+                vmax_pmol_per_min_per_mg,
+                km_umol_per_l,
+                clint_ul_per_min_per_pmol,
+                clint_ul_per_min_per_mg,
+                fu_mic,
+                scaling_factor,
+                in_gut,
+                ..
+            } => {
+                let abundance = phys
+                    .enzymes
+                    .liver
+                    .get(enzyme)
+                    .map(|e| e.abundance_pmol_per_mg);
+                let amount_pmol = match site {
+                    Site::Liver => phys.hepatic_enzyme_pmol(enzyme),
+                    Site::Gut if *in_gut => Some(phys.gut_enzyme_pmol(enzyme).unwrap_or(0.0)),
+                    Site::Gut => Some(0.0),
+                };
+                let amount_pmol = amount_pmol.ok_or_else(|| {
+                    PbpkError::invalid(
+                        path,
+                        format!("elimination[{i}].enzyme"),
+                        format!(
+                            "the physiology {} has no hepatic abundance for \"{enzyme}\"; it has: {}",
+                            phys.name,
+                            phys.enzymes.liver.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                })?;
+                // Microsomal rates per mg -> per pmol of the named enzyme.
+                let per_mg_to_per_pmol = |v: f64| -> Result<f64> {
+                    match abundance {
+                        Some(a) if a > 0.0 => Ok(v / a),
+                        _ => Err(PbpkError::invalid(
+                            path,
+                            format!("elimination[{i}].enzyme"),
+                            format!(
+                                "a microsomal rate needs a positive hepatic abundance of {enzyme}"
+                            ),
+                        )),
+                    }
+                };
+                let sf = *scaling_factor;
+                let mw = c.mw();
+                let kinetics = if let Some(km) = km_umol_per_l {
+                    let vmax_per_pmol = match (vmax_pmol_per_min_per_pmol, vmax_pmol_per_min_per_mg)
+                    {
+                        (Some(v), _) => *v,
+                        (None, Some(v)) => per_mg_to_per_pmol(*v)?,
+                        _ => unreachable!("validated: a Km comes with a Vmax"),
+                    };
+                    Kinetics::Saturable {
+                        vmax_mg_per_h: vmax_per_pmol
+                            * amount_pmol
+                            * sf
+                            * PMOL_PER_MIN_TO_MG_PER_H_PER_MW
+                            * mw,
+                        km_u_mg_per_l: km * fu_mic * mw / 1000.0,
+                    }
+                } else {
+                    let clint_per_pmol = match (clint_ul_per_min_per_pmol, clint_ul_per_min_per_mg)
+                    {
+                        (Some(v), _) => *v,
+                        (None, Some(v)) => per_mg_to_per_pmol(*v)?,
+                        _ => unreachable!("validated: one kinetic description"),
+                    };
+                    Kinetics::Linear {
+                        clint_u_l_per_h: clint_per_pmol * amount_pmol * sf * UL_PER_MIN_TO_L_PER_H
+                            / fu_mic,
+                    }
+                };
+                out.push(Pathway {
+                    label: enzyme.clone(),
+                    kinetics,
+                });
+            }
+            Elimination::HepaticFitted {
+                clint_u_l_per_h,
+                enzyme,
+                ..
+            } => {
+                if matches!(site, Site::Liver) {
+                    out.push(Pathway {
+                        label: enzyme.clone().unwrap_or_else(|| "fitted".into()),
+                        kinetics: Kinetics::Linear {
+                            clint_u_l_per_h: *clint_u_l_per_h,
+                        },
+                    });
+                }
+            }
+            Elimination::Renal { .. } => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Renal plasma clearance of unbound-filtered plus secreted drug (L/h):
+/// CL_R = GFR x fu x gfr_fraction + secretion.
+pub fn renal_clearance_l_per_h(c: &Compound, phys: &Physiology) -> f64 {
+    let gfr_l_per_h = phys.gfr_ml_per_min * 60.0 / 1000.0;
+    c.elimination
+        .iter()
+        .map(|e| match e {
+            Elimination::Renal {
+                gfr_fraction,
+                secretion_l_per_h,
+                ..
+            } => gfr_l_per_h * c.fu_plasma.value * gfr_fraction + secretion_l_per_h,
+            _ => 0.0,
+        })
+        .sum()
+}

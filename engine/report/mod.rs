@@ -1,0 +1,47 @@
+//! Outputs: `summary.json`, `profiles.csv`, written all-or-nothing into the output folder.
+
+pub mod profiles;
+pub mod summary;
+
+use crate::error::{PbpkError, Result};
+use crate::run::RunResult;
+use std::path::{Path, PathBuf};
+
+/// Write every output of a run into `dir`. Files are first written into a sibling
+/// temporary folder that replaces `dir` only when all writes succeeded, so a failure never
+/// leaves a half-written output folder.
+pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
+    let out_err = |path: &Path, e: &dyn std::fmt::Display| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&parent).map_err(|e| out_err(&parent, &e))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| out_err(&tmp, &e))?;
+    let written = (|| -> Result<()> {
+        let json = serde_json::to_string_pretty(&result.summary).map_err(|e| out_err(&tmp, &e))?;
+        let p = tmp.join("summary.json");
+        std::fs::write(&p, json + "\n").map_err(|e| out_err(&p, &e))?;
+        profiles::write(result, &tmp.join("profiles.csv"))?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| out_err(dir, &e))?;
+    }
+    std::fs::rename(&tmp, dir).map_err(|e| out_err(dir, &e))?;
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! `profiles.csv`: one row per arm, compound and time, with the venous plasma concentration
+//! (mg/L) and, on request, mean organ concentrations (mg/L of organ).
+
+use crate::error::{PbpkError, Result};
+use crate::run::RunResult;
+use std::path::Path;
+
+pub fn write(result: &RunResult, path: &Path) -> Result<()> {
+    let err = |e: csv::Error| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    let mut header = vec![
+        "arm".to_string(),
+        "compound".into(),
+        "time_h".into(),
+        "plasma_mg_per_L".into(),
+    ];
+    header.extend(result.tissues.iter().map(|t| format!("{t}_mg_per_L")));
+    w.write_record(&header).map_err(err)?;
+    for arm in &result.arms {
+        for c in &arm.compounds {
+            for (t, cp, tissues) in &c.profile {
+                let mut row = vec![
+                    arm.name.clone(),
+                    c.compound.clone(),
+                    format!("{t:.6}"),
+                    format!("{cp:.6e}"),
+                ];
+                row.extend(tissues.iter().map(|v| format!("{v:.6e}")));
+                w.write_record(&row).map_err(err)?;
+            }
+        }
+    }
+    w.flush().map_err(|e| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,71 @@
+//! `summary.json`, in the shape fixed by the interface page (fields may be added, never
+//! renamed). Concentrations are venous plasma, mg/L; times in h.
+
+use crate::analysis::stats::Stat;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub subjects: usize,
+    pub physiology: String,
+    pub arms: Vec<ArmSummary>,
+    pub comparisons: Vec<ComparisonSummary>,
+    /// Predicted versus observed clinical values named in the scenario.
+    pub observed: Vec<ObservedCheck>,
+    pub mass_balance_max_rel_error: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArmSummary {
+    pub name: String,
+    pub compounds: Vec<CompoundSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompoundSummary {
+    pub compound: String,
+    pub window_h: [f64; 2],
+    #[serde(rename = "cmax_mg_per_L")]
+    pub cmax_mg_per_l: Option<Stat>,
+    pub tmax_h: Option<Stat>,
+    #[serde(rename = "auc_mg_h_per_L")]
+    pub auc_mg_h_per_l: Option<Stat>,
+    #[serde(rename = "auc_inf_mg_h_per_L")]
+    pub auc_inf_mg_h_per_l: Option<Stat>,
+    pub t_half_h: Option<Stat>,
+    /// Predicted steady-state volume of distribution (plasma-referenced), L/kg.
+    pub vss_l_per_kg: Option<Stat>,
+    /// Oral doses only: fraction absorbed, escaping gut-wall and hepatic first pass, and F.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fa: Option<Stat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fg: Option<Stat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fh: Option<Stat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub f_oral: Option<Stat>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonSummary {
+    pub compound: String,
+    pub test: String,
+    pub reference: String,
+    pub auc_ratio: Option<Stat>,
+    pub cmax_ratio: Option<Stat>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObservedCheck {
+    pub compound: String,
+    pub arm: String,
+    pub metric: String,
+    pub observed: f64,
+    pub predicted: Option<f64>,
+    /// predicted / observed
+    pub ratio: Option<f64>,
+    pub within_fold: Option<bool>,
+    pub fold: f64,
+    pub source: String,
+}

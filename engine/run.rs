@@ -1,0 +1,481 @@
+//! The scenario runner: scenario -> subjects x arms -> simulations -> metrics -> summary.
+//! It calls the stages; the stages never call it.
+
+use crate::analysis::nca::{nca, Nca};
+use crate::analysis::stats::summarise;
+use crate::data::compound::Compound;
+use crate::data::library::Library;
+use crate::data::physiology::{Physiology, ORGANS};
+use crate::data::scenario::{Route, Scenario};
+use crate::dosing::Regimen;
+use crate::error::{PbpkError, Result};
+use crate::model::{assemble, Model};
+use crate::report::summary::{
+    ArmSummary, ComparisonSummary, CompoundSummary, ObservedCheck, Summary,
+};
+use crate::solve::{integrate, Tolerances};
+
+/// Default relative tolerance of the BDF solver (justified by the convergence test).
+pub const DEFAULT_RTOL: f64 = 1e-6;
+/// Default absolute tolerance, relative to the largest dose amount.
+pub const DEFAULT_ATOL_REL_DOSE: f64 = 1e-10;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub subjects: Option<usize>,
+    pub seed: Option<u64>,
+    /// Multiplies both tolerances (the convergence test tightens them by 100).
+    pub tolerance_scale: f64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            subjects: None,
+            seed: None,
+            tolerance_scale: 1.0,
+        }
+    }
+}
+
+/// A compound's simulated profile and metrics in one arm.
+#[derive(Debug, Clone)]
+pub struct CompoundRun {
+    pub compound: String,
+    pub window_h: [f64; 2],
+    pub nca: Nca,
+    /// (time, venous plasma concentration mg/L, organ concentrations mg/L for requested tissues)
+    pub profile: Vec<(f64, f64, Vec<f64>)>,
+    pub dose_mg: f64,
+    /// Amounts at the end (mg): absorbed into enterocytes, metabolised in gut wall, etc.
+    pub fractions: Option<OralFractions>,
+    pub vss_l: f64,
+}
+
+/// Fractions of an oral dose: fa absorbed, Fg escaping the gut wall, Fh escaping the
+/// liver (well-stirred, linear), F = fa Fg Fh.
+#[derive(Debug, Clone, Copy)]
+pub struct OralFractions {
+    pub fa: f64,
+    pub fg: f64,
+    pub fh: f64,
+    pub f_oral: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArmRun {
+    pub name: String,
+    pub compounds: Vec<CompoundRun>,
+    pub mass_balance_rel_error: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub summary: Summary,
+    pub arms: Vec<ArmRun>,
+    pub tissues: Vec<String>,
+}
+
+/// Everything a scenario needs, loaded and validated before anything runs.
+pub struct Prepared {
+    pub physiology: Physiology,
+    pub compounds: Vec<(Compound, String)>,
+    pub model: Model,
+}
+
+/// Load the physiology and every compound a scenario names, and assemble the model.
+pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
+    if s.subjects.population.is_some() {
+        return Err(PbpkError::invalid(
+            label,
+            "subjects.population",
+            "virtual populations are not available yet in this version; use `physiology = \"adult_male_european\"` (see `pbpk list`)",
+        ));
+    }
+    let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
+    let physiology = lib.physiology(phys_name, label, "subjects.physiology")?;
+    let mut compounds: Vec<(Compound, String)> = Vec::new();
+    for (i, arm) in s.arms.iter().enumerate() {
+        for (j, d) in arm.dose.iter().enumerate() {
+            let field = format!("arm[{i}].dose[{j}].compound");
+            if !compounds.iter().any(|(c, _)| c.name == d.compound) {
+                let r = lib.resolve(
+                    crate::data::library::Kind::Compound,
+                    &d.compound,
+                    label,
+                    &field,
+                )?;
+                let c = Compound::parse(&r.label(), &r.text)?;
+                if c.name != d.compound && !d.compound.ends_with(".toml") {
+                    return Err(PbpkError::invalid(
+                        &r.label(),
+                        "name",
+                        format!(
+                            "the file is named \"{}\" but its `name` is \"{}\"",
+                            d.compound, c.name
+                        ),
+                    ));
+                }
+                compounds.push((c, r.label()));
+            }
+            let (c, clabel) = compounds
+                .iter()
+                .find(|(c, _)| c.name == d.compound || d.compound.ends_with(".toml"))
+                .unwrap();
+            if d.route == Route::Oral && c.absorption.is_none() {
+                return Err(PbpkError::invalid(
+                    label,
+                    format!("arm[{i}].dose[{j}].route"),
+                    format!(
+                        "oral dosing of {} needs an [absorption] table in {clabel}",
+                        c.name
+                    ),
+                ));
+            }
+        }
+    }
+    for t in &s.simulation.tissues {
+        if !ORGANS.contains(&t.as_str()) {
+            return Err(PbpkError::invalid(
+                label,
+                "simulation.tissues",
+                format!(
+                    "unknown organ \"{t}\"; expected any of {}",
+                    ORGANS.join(", ")
+                ),
+            ));
+        }
+    }
+    for (i, c) in s.comparisons.iter().enumerate() {
+        if !compounds.iter().any(|(k, _)| k.name == c.compound) {
+            return Err(PbpkError::invalid(
+                label,
+                format!("compare[{i}].compound"),
+                format!("\"{}\" is not dosed in any arm", c.compound),
+            ));
+        }
+    }
+    let model = assemble(&physiology, &compounds)?;
+    Ok(Prepared {
+        physiology,
+        compounds,
+        model,
+    })
+}
+
+/// The output grid: regular steps plus every dose time.
+fn output_grid(s: &Scenario, regimen: &Regimen) -> Vec<f64> {
+    let end = s.simulation.end_h;
+    let step = s
+        .simulation
+        .output_step_h
+        .unwrap_or_else(|| (end / 2000.0).clamp(0.01, 0.25));
+    let n = (end / step).round() as usize;
+    let mut g: Vec<f64> = (0..=n).map(|i| (i as f64 * step).min(end)).collect();
+    g.extend(regimen.breakpoints());
+    g.push(end);
+    g.sort_by(f64::total_cmp);
+    g.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    g
+}
+
+/// Run a scenario for its reference individual.
+pub fn run_scenario(
+    s: &Scenario,
+    lib: &Library,
+    label: &str,
+    opts: &RunOptions,
+) -> Result<RunResult> {
+    let p = prepare(s, lib, label)?;
+    run_prepared(s, &p, opts)
+}
+
+pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
+    let phys = &p.physiology;
+    let index = |name: &str| {
+        p.compounds
+            .iter()
+            .position(|(c, _)| c.name == name || name.ends_with(".toml"))
+            .expect("compounds resolved in prepare")
+    };
+    let tissue_idx: Vec<usize> = s
+        .simulation
+        .tissues
+        .iter()
+        .map(|t| ORGANS.iter().position(|o| o == t).unwrap())
+        .collect();
+    let mut arms = Vec::new();
+    for arm in &s.arms {
+        let regimen = Regimen::from_arm(arm, &p.model, index, phys.body_weight_kg);
+        let mut model = p.model.clone();
+        model.infusions = regimen.infusions.iter().map(|(_, i)| *i).collect();
+        let max_dose = regimen
+            .jumps
+            .iter()
+            .map(|j| j.amount_mg)
+            .chain(
+                regimen
+                    .infusions
+                    .iter()
+                    .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
+            )
+            .fold(0.0, f64::max);
+        let tol = Tolerances {
+            rtol: s.simulation.rtol.unwrap_or(DEFAULT_RTOL) * opts.tolerance_scale,
+            atol: s.simulation.atol_rel_dose.unwrap_or(DEFAULT_ATOL_REL_DOSE)
+                * max_dose
+                * opts.tolerance_scale,
+        };
+        let grid = output_grid(s, &regimen);
+        let jumps: Vec<(f64, usize, f64)> = regimen
+            .jumps
+            .iter()
+            .map(|j| (j.t_h, j.state, j.amount_mg))
+            .collect();
+        let samples = integrate(
+            &model,
+            &jumps,
+            &regimen.breakpoints(),
+            &grid,
+            s.simulation.end_h,
+            tol,
+        )?;
+
+        let end = s.simulation.end_h;
+        let mut compounds = Vec::new();
+        let mut mass_err: f64 = 0.0;
+        for (k, (c, _)) in p.compounds.iter().enumerate() {
+            let doses = regimen.dose_times(k);
+            if doses.is_empty() {
+                continue;
+            }
+            let st = &model.layout.compounds[k];
+            // Mass balance at every sample after the jump: dose given = body + lumen + sinks.
+            let total = regimen.dosed_mg(k, end);
+            for (i, smp) in samples.iter().enumerate() {
+                let after_jump = i + 1 == samples.len() || samples[i + 1].t != smp.t;
+                if !after_jump {
+                    continue;
+                }
+                let held: f64 = smp.y[st.offset..st.end].iter().sum();
+                let given = regimen.dosed_mg(k, smp.t);
+                mass_err = mass_err.max((given - held).abs() / total);
+            }
+            let last = *doses.last().unwrap();
+            // Window: last dose to the next scheduled dose (tau) or to end_h.
+            let tau = arm
+                .dose
+                .iter()
+                .filter(|d| index(&d.compound) == k && d.times > 1)
+                .filter_map(|d| d.every_h)
+                .next();
+            let w_end = tau.map_or(end, |t| (last + t).min(end));
+            let (wt, wc) = window(&samples, |y| model.plasma_conc(k, y), last, w_end);
+            let metrics = nca(&wt, &wc, tau.is_none());
+            let profile = samples
+                .iter()
+                .map(|smp| {
+                    (
+                        smp.t,
+                        model.plasma_conc(k, &smp.y),
+                        tissue_idx
+                            .iter()
+                            .map(|&o| model.organ_conc(k, o, &smp.y))
+                            .collect(),
+                    )
+                })
+                .collect();
+            let oral = arm
+                .dose
+                .iter()
+                .any(|d| index(&d.compound) == k && d.route == Route::Oral);
+            let fractions = if oral {
+                let y_end = &samples.last().unwrap().y;
+                let oral_dose: f64 = regimen
+                    .jumps
+                    .iter()
+                    .filter(|j| j.compound == k && j.state == st.lumen)
+                    .map(|j| j.amount_mg)
+                    .sum();
+                let absorbed = oral_dose - y_end[st.lumen] - y_end[st.faeces];
+                let fa = absorbed / oral_dose;
+                let fg = if absorbed > 0.0 {
+                    1.0 - y_end[st.metabolised_gut] / absorbed
+                } else {
+                    1.0
+                };
+                let fh = hepatic_availability(phys, &model, k);
+                Some(OralFractions {
+                    fa,
+                    fg,
+                    fh,
+                    f_oral: fa * fg * fh,
+                })
+            } else {
+                None
+            };
+            compounds.push(CompoundRun {
+                compound: c.name.clone(),
+                window_h: [last, w_end],
+                nca: metrics,
+                profile,
+                dose_mg: total,
+                fractions,
+                vss_l: model.compounds[k].vss_l,
+            });
+        }
+        arms.push(ArmRun {
+            name: arm.name.clone(),
+            compounds,
+            mass_balance_rel_error: mass_err,
+        });
+    }
+    let summary = summarise_run(s, phys, &arms);
+    Ok(RunResult {
+        summary,
+        arms,
+        tissues: s.simulation.tissues.clone(),
+    })
+}
+
+/// Hepatic availability at low concentration, well-stirred: Fh = Q B:P / (Q B:P + fu CLint).
+pub fn hepatic_availability(phys: &Physiology, model: &Model, k: usize) -> f64 {
+    let info = &model.compounds[k];
+    let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
+    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, c)| c).sum();
+    let qb = q * info.blood_plasma_ratio;
+    qb / (qb + info.fu_plasma * clint)
+}
+
+/// The samples of a window [a, b]: the post-dose sample at a, the pre-dose sample at b.
+fn window(
+    samples: &[crate::solve::Sample],
+    conc: impl Fn(&[f64]) -> f64,
+    a: f64,
+    b: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut t = Vec::new();
+    let mut c = Vec::new();
+    for (i, s) in samples.iter().enumerate() {
+        if s.t < a || s.t > b {
+            continue;
+        }
+        let next_same = i + 1 < samples.len() && samples[i + 1].t == s.t;
+        let prev_same = i > 0 && samples[i - 1].t == s.t;
+        if s.t == a && next_same {
+            continue; // pre-dose sample at the window start
+        }
+        if s.t == b && prev_same && b > a {
+            continue; // post-dose sample at the window end
+        }
+        t.push(s.t);
+        c.push(conc(&s.y));
+    }
+    (t, c)
+}
+
+fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
+    let one = |v: f64| summarise(&[v]);
+    let arm_summaries = arms
+        .iter()
+        .map(|a| ArmSummary {
+            name: a.name.clone(),
+            compounds: a
+                .compounds
+                .iter()
+                .map(|c| CompoundSummary {
+                    compound: c.compound.clone(),
+                    window_h: c.window_h,
+                    cmax_mg_per_l: one(c.nca.cmax),
+                    tmax_h: one(c.nca.tmax),
+                    auc_mg_h_per_l: one(c.nca.auc),
+                    auc_inf_mg_h_per_l: c.nca.auc_inf.and_then(one),
+                    t_half_h: c.nca.t_half.and_then(one),
+                    vss_l_per_kg: one(c.vss_l / phys.body_weight_kg),
+                    fa: c.fractions.and_then(|f| one(f.fa)),
+                    fg: c.fractions.and_then(|f| one(f.fg)),
+                    fh: c.fractions.and_then(|f| one(f.fh)),
+                    f_oral: c.fractions.and_then(|f| one(f.f_oral)),
+                })
+                .collect(),
+        })
+        .collect();
+    let find = |arm: &str, compound: &str| -> Option<&CompoundRun> {
+        arms.iter()
+            .find(|a| a.name == arm)?
+            .compounds
+            .iter()
+            .find(|c| c.compound == compound)
+    };
+    let comparisons = s
+        .comparisons
+        .iter()
+        .filter_map(|cmp| {
+            let t = find(&cmp.test, &cmp.compound)?;
+            let r = find(&cmp.reference, &cmp.compound)?;
+            let auc = |c: &CompoundRun, both: bool| {
+                if both {
+                    c.nca.auc_inf.unwrap()
+                } else {
+                    c.nca.auc
+                }
+            };
+            let both = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
+            Some(ComparisonSummary {
+                compound: cmp.compound.clone(),
+                test: cmp.test.clone(),
+                reference: cmp.reference.clone(),
+                auc_ratio: one(auc(t, both) / auc(r, both)),
+                cmax_ratio: one(t.nca.cmax / r.nca.cmax),
+            })
+        })
+        .collect();
+    let observed = s
+        .observed
+        .iter()
+        .map(|o| {
+            let predicted =
+                find(&o.arm, &o.compound).and_then(|c| predicted_metric(c, &o.metric, phys));
+            let fold = o.fold.unwrap_or(2.0);
+            let ratio = predicted.map(|p| p / o.value);
+            ObservedCheck {
+                compound: o.compound.clone(),
+                arm: o.arm.clone(),
+                metric: o.metric.clone(),
+                observed: o.value,
+                predicted,
+                ratio,
+                within_fold: ratio.map(|r| r <= fold && r >= 1.0 / fold),
+                fold,
+                source: o.source.clone(),
+            }
+        })
+        .collect();
+    Summary {
+        scenario: s.name.clone(),
+        subjects: 1,
+        physiology: phys.name.clone(),
+        arms: arm_summaries,
+        comparisons,
+        observed,
+        mass_balance_max_rel_error: arms
+            .iter()
+            .map(|a| a.mass_balance_rel_error)
+            .fold(0.0, f64::max),
+    }
+}
+
+/// The value of a named metric for one compound run (see `data::scenario::OBSERVED_METRICS`).
+pub fn predicted_metric(c: &CompoundRun, metric: &str, phys: &Physiology) -> Option<f64> {
+    match metric {
+        "cmax_mg_per_L" => Some(c.nca.cmax),
+        "tmax_h" => Some(c.nca.tmax),
+        "auc_mg_h_per_L" => Some(c.nca.auc),
+        "auc_inf_mg_h_per_L" => c.nca.auc_inf,
+        "t_half_h" => c.nca.t_half,
+        "vss_l_per_kg" => Some(c.vss_l / phys.body_weight_kg),
+        "cl_l_per_h" => c.nca.auc_inf.map(|a| c.dose_mg / a),
+        "f_oral" => c.fractions.map(|f| f.f_oral),
+        _ => None,
+    }
+}
