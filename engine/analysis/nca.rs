@@ -7,6 +7,10 @@
 
 /// Adjusted-R² tolerance of the best-fit rule.
 const ADJ_R2_TOLERANCE: f64 = 1e-4;
+/// Concentrations below this fraction of Cmax are left out of the terminal-slope fit, as an
+/// assay's lower limit of quantification would leave them out (and as the solver's absolute
+/// tolerance makes them noise).
+pub const LLOQ_FRACTION_OF_CMAX: f64 = 1e-3;
 /// Fewest points for a terminal-slope fit.
 const MIN_POINTS: usize = 3;
 
@@ -51,7 +55,7 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         .sum();
     let c_last = c.last().copied().unwrap_or(0.0);
     let lambda_z = if extrapolate {
-        terminal_slope(&t[imax.min(n)..], &c[imax.min(n)..])
+        terminal_slope(&t[imax.min(n)..], &c[imax.min(n)..], cmax * LLOQ_FRACTION_OF_CMAX)
     } else {
         None
     };
@@ -80,13 +84,13 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
 }
 
 /// Best-adjusted-R² terminal slope over the points after the first one (Cmax excluded).
-fn terminal_slope(t: &[f64], c: &[f64]) -> Option<f64> {
-    // Points after Cmax with positive concentration.
+fn terminal_slope(t: &[f64], c: &[f64], lloq: f64) -> Option<f64> {
+    // Points after Cmax above the quantification limit.
     let pts: Vec<(f64, f64)> = t
         .iter()
         .zip(c)
         .skip(1)
-        .filter(|(_, &ci)| ci > 0.0)
+        .filter(|(_, &ci)| ci > lloq && ci > 0.0)
         .map(|(&ti, &ci)| (ti, ci.ln()))
         .collect();
     if pts.len() < MIN_POINTS {
@@ -142,6 +146,7 @@ mod tests {
         assert!((r.lambda_z.unwrap() - k).abs() < 1e-10);
         // Log-down trapezoids are exact for an exponential.
         assert!((r.auc_inf.unwrap() - 10.0 / k).abs() < 1e-9);
+        assert!((r.t_half.unwrap() - std::f64::consts::LN_2 / k).abs() < 1e-9);
         assert_eq!(r.cmax, 10.0);
         assert_eq!(r.tmax, 0.0);
     }

@@ -1,0 +1,166 @@
+//! Bad input gets a clear error naming the file and the field, a non-zero exit status, and
+//! no output folder (not even a half-written one).
+
+mod common;
+use common::*;
+use std::process::Command;
+
+const GOOD: &str = r#"
+name = "ok"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "a"
+dose = [ { compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 } ]
+[simulation]
+end_h = 12
+"#;
+
+/// Run `pbpk run` on a scenario text; return (exit ok, stderr, whether the out dir exists).
+fn run_scenario_text(text: &str, extra: &[(&str, &str)]) -> (bool, String, bool) {
+    let w = Workspace::new();
+    for (rel, body) in extra {
+        w.write(rel, body);
+    }
+    let p = w.write("s.toml", text);
+    let out = w.dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    println!("stderr: {stderr}");
+    let leftovers = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("out"));
+    (o.status.success(), stderr, leftovers)
+}
+
+fn expect_error(text: &str, must_contain: &[&str]) {
+    expect_error_with(text, &[], must_contain)
+}
+
+fn expect_error_with(text: &str, extra: &[(&str, &str)], must_contain: &[&str]) {
+    let (ok, err, out_exists) = run_scenario_text(text, extra);
+    assert!(!ok, "expected failure");
+    assert!(!out_exists, "no output folder may be left behind");
+    assert!(err.contains("s.toml") || must_contain.iter().any(|m| m.contains(".toml")), "error must name the file: {err}");
+    for m in must_contain {
+        assert!(err.contains(m), "error should mention {m:?}: {err}");
+    }
+}
+
+#[test]
+fn good_scenario_runs_and_writes_outputs() {
+    let w = Workspace::new();
+    let p = w.write("s.toml", GOOD);
+    let out = w.dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["arms"][0]["compounds"][0]["compound"], "midazolam");
+    assert!(summary["arms"][0]["compounds"][0]["cmax_mg_per_L"]["median"].as_f64().unwrap() > 0.0);
+    assert!(std::fs::read_to_string(out.join("profiles.csv")).unwrap().starts_with("arm,compound,time_h,plasma_mg_per_L"));
+}
+
+#[test]
+fn toml_syntax_error_reports_line_and_column() {
+    expect_error(&GOOD.replace("end_h = 12", "end_h = = 12"), &["line 9", "column"]);
+}
+
+#[test]
+fn unknown_key_is_rejected() {
+    expect_error(&GOOD.replace("end_h = 12", "end_h = 12\nend_hours = 3"), &["unknown field `end_hours`"]);
+}
+
+#[test]
+fn missing_field_is_reported() {
+    expect_error(&GOOD.replace("end_h = 12", ""), &["missing field `end_h`"]);
+}
+
+#[test]
+fn wrong_unit_or_type_is_reported() {
+    expect_error(&GOOD.replace("mg = 7.5", "mg = \"7.5 g\""), &["invalid type", "mg"]);
+}
+
+#[test]
+fn negative_amount_is_rejected() {
+    expect_error(&GOOD.replace("mg = 7.5", "mg = -7.5"), &["arm[0].dose[0].mg", "> 0"]);
+}
+
+#[test]
+fn unknown_compound_is_rejected() {
+    expect_error(&GOOD.replace("\"midazolam\"", "\"midazolamm\""), &["arm[0].dose[0].compound", "midazolamm", "known:"]);
+}
+
+#[test]
+fn unknown_physiology_is_rejected() {
+    expect_error(&GOOD.replace("adult_male_european", "adult_martian"), &["subjects.physiology", "adult_martian"]);
+}
+
+#[test]
+fn unknown_route_is_rejected() {
+    expect_error(&GOOD.replace("\"oral\"", "\"intranasal\""), &["unknown variant `intranasal`"]);
+}
+
+#[test]
+fn unknown_arm_name_is_rejected() {
+    let t = format!("{GOOD}\n[[compare]]\ncompound = \"midazolam\"\ntest = \"b\"\nreference = \"a\"\n");
+    expect_error(&t, &["compare[0].test", "no arm is named \"b\""]);
+}
+
+#[test]
+fn zero_length_simulation_is_rejected() {
+    expect_error(&GOOD.replace("end_h = 12", "end_h = 0"), &["simulation.end_h", "positive length"]);
+}
+
+#[test]
+fn dose_after_end_is_rejected() {
+    expect_error(&GOOD.replace("at_h = 0", "at_h = 24"), &["arm[0].dose[0].at_h", "end_h"]);
+}
+
+#[test]
+fn bad_compound_file_is_rejected() {
+    let bad = std::fs::read_to_string(repo().join("compounds/midazolam.toml"))
+        .unwrap()
+        .replace("value = 0.031", "value = 1.5");
+    expect_error_with(GOOD, &[("compounds/midazolam.toml", &bad)], &["midazolam.toml", "fu_plasma.value", "(0, 1]"]);
+}
+
+#[test]
+fn unbalanced_physiology_is_rejected() {
+    let bad = std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml"))
+        .unwrap()
+        .replace("cardiac_output_l_per_h = 365.39", "cardiac_output_l_per_h = 400.0");
+    assert!(bad.contains("400.0"), "test fixture must change the cardiac output");
+    expect_error_with(GOOD, &[("physiologies/adult_male_european.toml", &bad)], &["adult_male_european.toml", "cardiac_output_l_per_h", "do not balance"]);
+}
+
+#[test]
+fn negative_organ_volume_is_rejected() {
+    let text = std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let mut doc: toml::Table = toml::from_str(&text).unwrap();
+    doc["organs"]["liver"].as_table_mut().unwrap().insert("volume_l".into(), toml::Value::Float(-1.0));
+    let bad = toml::to_string(&doc).unwrap();
+    expect_error_with(GOOD, &[("physiologies/adult_male_european.toml", &bad)], &["adult_male_european.toml", "organs.liver.volume_l", "> 0"]);
+}
+
+#[test]
+fn check_command_validates_every_shipped_file() {
+    let mut files = Vec::new();
+    for dir in ["physiologies", "compounds", "scenarios"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "toml") {
+                files.push(e.path());
+            }
+        }
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk")).arg("check").args(&files).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk")).args(["check", "Cargo.toml"]).current_dir(repo()).output().unwrap();
+    assert!(!o.status.success());
+}

@@ -1,0 +1,83 @@
+//! Predicted versus observed clinical values, as named in each shipped scenario's
+//! `[[observed]]` blocks (with the study cited there). Nothing is fitted to these values.
+//!
+//! Every observation must fall within its fold (2 by default), except the misses recorded
+//! in `KNOWN_MISSES`, each with the mechanism we think is missing. A known miss that starts
+//! to pass fails the test too, so the list is kept honest and accuracy can only go up.
+
+mod common;
+use common::*;
+
+const SCENARIOS: [&str; 7] = [
+    "midazolam_iv",
+    "midazolam_oral",
+    "nifedipine_iv",
+    "nifedipine_oral",
+    "amlodipine_iv",
+    "amlodipine_oral",
+    "lisinopril_oral",
+];
+
+/// (scenario, metric, why it misses).
+const KNOWN_MISSES: [(&str, &str, &str); 5] = [
+    (
+        "nifedipine_oral",
+        "auc_inf_mg_h_per_L",
+        "predicted F (0.46) matches Foster 1983 (0.45), so the miss is clearance: the cited 10 mg study (Mexican volunteers, IV CL 0.234 L/h/kg) cleared nifedipine more slowly than Kleinbloesem's subjects, from whom the CYP3A4 CLint is derived; a Caucasian 10 mg AUC (Foster 1983 full text, Raemsch & Sommer 1983) is needed",
+    ),
+    (
+        "amlodipine_iv",
+        "vss_l_per_kg",
+        "Rodgers & Rowland with logP 3.0 (R), pKa 8.6 and B:P 1 (R, unmeasured) gives 4.5 L/kg against 21: the acidic-phospholipid affinity comes from an unmeasured B:P, and amlodipine's membrane affinity exceeds what logP implies (Meredith 1992 attributes the Vss to ionisation/membrane binding); a measured B:P or membrane affinity is missing",
+    ),
+    (
+        "amlodipine_iv",
+        "t_half_h",
+        "follows from the Vss miss (CL is derived from IV CL, so t1/2 = ln2 Vss/CL carries the Vss error)",
+    ),
+    (
+        "amlodipine_oral",
+        "cmax_mg_per_L",
+        "follows from the Vss miss: too small a volume gives too high a peak (AUC and F are within 2-fold)",
+    ),
+    (
+        "lisinopril_oral",
+        "cmax_mg_per_L",
+        "slow first-order absorption (ka from label tmax) spreads the 25 % absorbed over many hours while R&R predicts Vss 1.5 L/kg (observed 0.89) from an unmeasured B:P (R); saturable ACE binding, which holds lisinopril in plasma, is not modelled",
+    ),
+];
+
+#[test]
+fn predictions_within_stated_folds_of_observations() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    println!("{:<18} {:<20} {:>12} {:>12} {:>7}", "scenario", "metric", "predicted", "observed", "ratio");
+    for s in SCENARIOS {
+        let r = run_shipped(s);
+        assert!(!r.summary.observed.is_empty(), "{s} names no observations");
+        for o in &r.summary.observed {
+            count += 1;
+            let ratio = o.ratio.unwrap_or(f64::NAN);
+            println!(
+                "{:<18} {:<20} {:>12.5} {:>12.5} {:>7.2} {}",
+                s,
+                o.metric,
+                o.predicted.unwrap_or(f64::NAN),
+                o.observed,
+                ratio,
+                if o.within_fold == Some(true) { "ok" } else { "MISS" }
+            );
+            let known = KNOWN_MISSES.iter().find(|k| k.0 == s && k.1 == o.metric);
+            match (o.within_fold == Some(true), known) {
+                (true, None) | (false, Some(_)) => {}
+                (false, None) => failures.push(format!("{s} {}: predicted/observed = {ratio:.2} (outside {}-fold)", o.metric, o.fold)),
+                (true, Some(_)) => failures.push(format!("{s} {}: listed as a known miss but now within {}-fold: remove it from KNOWN_MISSES", o.metric, o.fold)),
+            }
+        }
+    }
+    for k in KNOWN_MISSES {
+        println!("known miss: {} {}: {}", k.0, k.1, k.2);
+    }
+    println!("{count} observations checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
