@@ -5,11 +5,14 @@
 //! solution ([`solve`], doses from [`dosing`]) -> metrics ([`analysis`]) -> files ([`report`]).
 //! The scenario runner ([`run`]) calls the stages; the command line ([`cli`]) is thin.
 //!
-//! ```no_run
+//! ```
 //! use pbpk::data::library::Library;
+//! // A shipped scenario by name (resolved from ./scenarios or the built-in library).
 //! let (scenario, lib, label) = Library::scenario("midazolam_iv").unwrap();
 //! let result = pbpk::run::run_scenario(&scenario, &lib, &label, &pbpk::run::RunOptions::default()).unwrap();
-//! println!("{}", result.summary.arms[0].compounds[0].auc_mg_h_per_l.median);
+//! let midazolam = &result.arms[0].compounds[0];
+//! assert!(midazolam.nca.auc > 0.0 && midazolam.nca.t_half.unwrap() > 1.0);
+//! assert!(result.summary.mass_balance_max_rel_error < 1e-6);
 //! ```
 
 pub mod analysis;

@@ -74,6 +74,7 @@ pub struct RunResult {
     pub summary: Summary,
     pub arms: Vec<ArmRun>,
     pub tissues: Vec<String>,
+    pub body_weight_kg: f64,
 }
 
 /// Everything a scenario needs, loaded and validated before anything runs.
@@ -335,6 +336,7 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         summary,
         arms,
         tissues: s.simulation.tissues.clone(),
+        body_weight_kg: phys.body_weight_kg,
     })
 }
 

@@ -12,7 +12,9 @@ use pbpk::solve::{integrate, Tolerances};
 
 fn linear_model() -> (pbpk::data::physiology::Physiology, pbpk::model::Model) {
     let lib = Library::default();
-    let phys = lib.physiology("adult_male_european", "test", "physiology").unwrap();
+    let phys = lib
+        .physiology("adult_male_european", "test", "physiology")
+        .unwrap();
     let c = Compound::parse("linear_test", LINEAR_COMPOUND).unwrap();
     let m = assemble(&phys, &[(c, "linear_test".into())]).unwrap();
     assert!(m.saturable.is_empty());
@@ -28,7 +30,18 @@ fn solver_matches_matrix_exponential() {
     // IV bolus 10 mg at 0 and an oral dose of 20 mg at 5 h.
     let jumps = vec![(0.0, s.venous, 10.0), (5.0, s.lumen, 20.0)];
     let outputs = vec![0.5, 1.0, 2.0, 4.0, 5.0, 6.0, 8.0, 12.0, 24.0];
-    let samples = integrate(&m, &jumps, &[0.0, 5.0], &outputs, 24.0, Tolerances { rtol: 1e-9, atol: 1e-13 }).unwrap();
+    let samples = integrate(
+        &m,
+        &jumps,
+        &[0.0, 5.0],
+        &outputs,
+        24.0,
+        Tolerances {
+            rtol: 1e-9,
+            atol: 1e-13,
+        },
+    )
+    .unwrap();
     let mut y0 = DVector::zeros(n);
     y0[s.venous] = 10.0;
     let y5 = (&a * 5.0).exp() * &y0;
@@ -44,11 +57,18 @@ fn solver_matches_matrix_exponential() {
         let cp = smp.y[s.venous];
         let ce = exact[s.venous];
         let rel = (cp - ce).abs() / ce.abs();
-        println!("t = {:6.2} h  venous amount solver {:.9e}  expm {:.9e}  rel {:.1e}", smp.t, cp, ce, rel);
+        println!(
+            "t = {:6.2} h  venous amount solver {:.9e}  expm {:.9e}  rel {:.1e}",
+            smp.t, cp, ce, rel
+        );
         worst = worst.max(rel);
         // Every state, relative to the dose.
         for i in 0..n {
-            assert!((smp.y[i] - exact[i]).abs() / 30.0 < 1e-6, "state {i} at t = {}", smp.t);
+            assert!(
+                (smp.y[i] - exact[i]).abs() / 30.0 < 1e-6,
+                "state {i} at t = {}",
+                smp.t
+            );
         }
     }
     assert!(worst < 1e-5, "worst relative error {worst:.2e}");
@@ -59,8 +79,24 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
     let (phys, mut m) = linear_model();
     let s = m.layout.compounds[0].clone();
     let rate = 10.0; // mg/h
-    m.infusions.push(pbpk::model::Infusion { state: s.venous, rate_mg_per_h: rate, start_h: 0.0, end_h: 1e6 });
-    let samples = integrate(&m, &[], &[0.0], &[2000.0], 2000.0, Tolerances { rtol: 1e-10, atol: 1e-12 }).unwrap();
+    m.infusions.push(pbpk::model::Infusion {
+        state: s.venous,
+        rate_mg_per_h: rate,
+        start_h: 0.0,
+        end_h: 1e6,
+    });
+    let samples = integrate(
+        &m,
+        &[],
+        &[0.0],
+        &[2000.0],
+        2000.0,
+        Tolerances {
+            rtol: 1e-10,
+            atol: 1e-12,
+        },
+    )
+    .unwrap();
     let css = m.plasma_conc(0, &samples.last().unwrap().y);
     // Well-stirred liver (plasma-referenced): CL_H = Q B:P (1 - F_H); kidney likewise.
     let info = &m.compounds[0];

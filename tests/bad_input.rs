@@ -45,7 +45,10 @@ fn expect_error_with(text: &str, extra: &[(&str, &str)], must_contain: &[&str]) 
     let (ok, err, out_exists) = run_scenario_text(text, extra);
     assert!(!ok, "expected failure");
     assert!(!out_exists, "no output folder may be left behind");
-    assert!(err.contains("s.toml") || must_contain.iter().any(|m| m.contains(".toml")), "error must name the file: {err}");
+    assert!(
+        err.contains("s.toml") || must_contain.iter().any(|m| m.contains(".toml")),
+        "error must name the file: {err}"
+    );
     for m in must_contain {
         assert!(err.contains(m), "error should mention {m:?}: {err}");
     }
@@ -61,20 +64,34 @@ fn good_scenario_runs_and_writes_outputs() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["arms"][0]["compounds"][0]["compound"], "midazolam");
-    assert!(summary["arms"][0]["compounds"][0]["cmax_mg_per_L"]["median"].as_f64().unwrap() > 0.0);
-    assert!(std::fs::read_to_string(out.join("profiles.csv")).unwrap().starts_with("arm,compound,time_h,plasma_mg_per_L"));
+    assert!(
+        summary["arms"][0]["compounds"][0]["cmax_mg_per_L"]["median"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(std::fs::read_to_string(out.join("profiles.csv"))
+        .unwrap()
+        .starts_with("arm,compound,time_h,plasma_mg_per_L"));
 }
 
 #[test]
 fn toml_syntax_error_reports_line_and_column() {
-    expect_error(&GOOD.replace("end_h = 12", "end_h = = 12"), &["line 9", "column"]);
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = = 12"),
+        &["line 9", "column"],
+    );
 }
 
 #[test]
 fn unknown_key_is_rejected() {
-    expect_error(&GOOD.replace("end_h = 12", "end_h = 12\nend_hours = 3"), &["unknown field `end_hours`"]);
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = 12\nend_hours = 3"),
+        &["unknown field `end_hours`"],
+    );
 }
 
 #[test]
@@ -84,43 +101,65 @@ fn missing_field_is_reported() {
 
 #[test]
 fn wrong_unit_or_type_is_reported() {
-    expect_error(&GOOD.replace("mg = 7.5", "mg = \"7.5 g\""), &["invalid type", "mg"]);
+    expect_error(
+        &GOOD.replace("mg = 7.5", "mg = \"7.5 g\""),
+        &["invalid type", "mg"],
+    );
 }
 
 #[test]
 fn negative_amount_is_rejected() {
-    expect_error(&GOOD.replace("mg = 7.5", "mg = -7.5"), &["arm[0].dose[0].mg", "> 0"]);
+    expect_error(
+        &GOOD.replace("mg = 7.5", "mg = -7.5"),
+        &["arm[0].dose[0].mg", "> 0"],
+    );
 }
 
 #[test]
 fn unknown_compound_is_rejected() {
-    expect_error(&GOOD.replace("\"midazolam\"", "\"midazolamm\""), &["arm[0].dose[0].compound", "midazolamm", "known:"]);
+    expect_error(
+        &GOOD.replace("\"midazolam\"", "\"midazolamm\""),
+        &["arm[0].dose[0].compound", "midazolamm", "known:"],
+    );
 }
 
 #[test]
 fn unknown_physiology_is_rejected() {
-    expect_error(&GOOD.replace("adult_male_european", "adult_martian"), &["subjects.physiology", "adult_martian"]);
+    expect_error(
+        &GOOD.replace("adult_male_european", "adult_martian"),
+        &["subjects.physiology", "adult_martian"],
+    );
 }
 
 #[test]
 fn unknown_route_is_rejected() {
-    expect_error(&GOOD.replace("\"oral\"", "\"intranasal\""), &["unknown variant `intranasal`"]);
+    expect_error(
+        &GOOD.replace("\"oral\"", "\"intranasal\""),
+        &["unknown variant `intranasal`"],
+    );
 }
 
 #[test]
 fn unknown_arm_name_is_rejected() {
-    let t = format!("{GOOD}\n[[compare]]\ncompound = \"midazolam\"\ntest = \"b\"\nreference = \"a\"\n");
+    let t =
+        format!("{GOOD}\n[[compare]]\ncompound = \"midazolam\"\ntest = \"b\"\nreference = \"a\"\n");
     expect_error(&t, &["compare[0].test", "no arm is named \"b\""]);
 }
 
 #[test]
 fn zero_length_simulation_is_rejected() {
-    expect_error(&GOOD.replace("end_h = 12", "end_h = 0"), &["simulation.end_h", "positive length"]);
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = 0"),
+        &["simulation.end_h", "positive length"],
+    );
 }
 
 #[test]
 fn dose_after_end_is_rejected() {
-    expect_error(&GOOD.replace("at_h = 0", "at_h = 24"), &["arm[0].dose[0].at_h", "end_h"]);
+    expect_error(
+        &GOOD.replace("at_h = 0", "at_h = 24"),
+        &["arm[0].dose[0].at_h", "end_h"],
+    );
 }
 
 #[test]
@@ -128,25 +167,51 @@ fn bad_compound_file_is_rejected() {
     let bad = std::fs::read_to_string(repo().join("compounds/midazolam.toml"))
         .unwrap()
         .replace("value = 0.031", "value = 1.5");
-    expect_error_with(GOOD, &[("compounds/midazolam.toml", &bad)], &["midazolam.toml", "fu_plasma.value", "(0, 1]"]);
+    expect_error_with(
+        GOOD,
+        &[("compounds/midazolam.toml", &bad)],
+        &["midazolam.toml", "fu_plasma.value", "(0, 1]"],
+    );
 }
 
 #[test]
 fn unbalanced_physiology_is_rejected() {
     let bad = std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml"))
         .unwrap()
-        .replace("cardiac_output_l_per_h = 365.39", "cardiac_output_l_per_h = 400.0");
-    assert!(bad.contains("400.0"), "test fixture must change the cardiac output");
-    expect_error_with(GOOD, &[("physiologies/adult_male_european.toml", &bad)], &["adult_male_european.toml", "cardiac_output_l_per_h", "do not balance"]);
+        .replace(
+            "cardiac_output_l_per_h = 365.39",
+            "cardiac_output_l_per_h = 400.0",
+        );
+    assert!(
+        bad.contains("400.0"),
+        "test fixture must change the cardiac output"
+    );
+    expect_error_with(
+        GOOD,
+        &[("physiologies/adult_male_european.toml", &bad)],
+        &[
+            "adult_male_european.toml",
+            "cardiac_output_l_per_h",
+            "do not balance",
+        ],
+    );
 }
 
 #[test]
 fn negative_organ_volume_is_rejected() {
-    let text = std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
     let mut doc: toml::Table = toml::from_str(&text).unwrap();
-    doc["organs"]["liver"].as_table_mut().unwrap().insert("volume_l".into(), toml::Value::Float(-1.0));
+    doc["organs"]["liver"]
+        .as_table_mut()
+        .unwrap()
+        .insert("volume_l".into(), toml::Value::Float(-1.0));
     let bad = toml::to_string(&doc).unwrap();
-    expect_error_with(GOOD, &[("physiologies/adult_male_european.toml", &bad)], &["adult_male_european.toml", "organs.liver.volume_l", "> 0"]);
+    expect_error_with(
+        GOOD,
+        &[("physiologies/adult_male_european.toml", &bad)],
+        &["adult_male_european.toml", "organs.liver.volume_l", "> 0"],
+    );
 }
 
 #[test]
@@ -159,8 +224,16 @@ fn check_command_validates_every_shipped_file() {
             }
         }
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_pbpk")).arg("check").args(&files).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .arg("check")
+        .args(&files)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = Command::new(env!("CARGO_BIN_EXE_pbpk")).args(["check", "Cargo.toml"]).current_dir(repo()).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .args(["check", "Cargo.toml"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
     assert!(!o.status.success());
 }

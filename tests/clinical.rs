@@ -51,7 +51,10 @@ const KNOWN_MISSES: [(&str, &str, &str); 5] = [
 fn predictions_within_stated_folds_of_observations() {
     let mut failures = Vec::new();
     let mut count = 0;
-    println!("{:<18} {:<20} {:>12} {:>12} {:>7}", "scenario", "metric", "predicted", "observed", "ratio");
+    println!(
+        "{:<18} {:<20} {:>12} {:>12} {:>7}",
+        "scenario", "metric", "predicted", "observed", "ratio"
+    );
     for s in SCENARIOS {
         let r = run_shipped(s);
         assert!(!r.summary.observed.is_empty(), "{s} names no observations");
@@ -65,7 +68,11 @@ fn predictions_within_stated_folds_of_observations() {
                 o.predicted.unwrap_or(f64::NAN),
                 o.observed,
                 ratio,
-                if o.within_fold == Some(true) { "ok" } else { "MISS" }
+                if o.within_fold == Some(true) {
+                    "ok"
+                } else {
+                    "MISS"
+                }
             );
             let known = KNOWN_MISSES.iter().find(|k| k.0 == s && k.1 == o.metric);
             match (o.within_fold == Some(true), known) {

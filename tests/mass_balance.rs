@@ -8,7 +8,10 @@ use pbpk::run::RunOptions;
 #[test]
 fn iv_bolus_mass_balance_closes() {
     let r = run_shipped("midazolam_iv");
-    println!("midazolam IV mass balance error {:.2e}", r.summary.mass_balance_max_rel_error);
+    println!(
+        "midazolam IV mass balance error {:.2e}",
+        r.summary.mass_balance_max_rel_error
+    );
     assert!(r.summary.mass_balance_max_rel_error < 1e-6);
 }
 
@@ -16,7 +19,10 @@ fn iv_bolus_mass_balance_closes() {
 fn oral_mass_balance_closes() {
     for s in ["midazolam_oral", "lisinopril_oral", "amlodipine_oral"] {
         let r = run_shipped(s);
-        println!("{s}: mass balance error {:.2e}", r.summary.mass_balance_max_rel_error);
+        println!(
+            "{s}: mass balance error {:.2e}",
+            r.summary.mass_balance_max_rel_error
+        );
         assert!(r.summary.mass_balance_max_rel_error < 1e-6, "{s}");
     }
 }
@@ -43,7 +49,10 @@ end_h = 48
 "#,
     );
     let r = run_path(&p, &RunOptions::default());
-    println!("mixed routes mass balance error {:.2e}", r.summary.mass_balance_max_rel_error);
+    println!(
+        "mixed routes mass balance error {:.2e}",
+        r.summary.mass_balance_max_rel_error
+    );
     assert!(r.summary.mass_balance_max_rel_error < 1e-6);
     // The sinks hold what left the body: urine and hepatic metabolism both received drug.
     let c = &r.arms[0].compounds[0];

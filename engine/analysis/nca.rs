@@ -55,7 +55,11 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         .sum();
     let c_last = c.last().copied().unwrap_or(0.0);
     let lambda_z = if extrapolate {
-        terminal_slope(&t[imax.min(n)..], &c[imax.min(n)..], cmax * LLOQ_FRACTION_OF_CMAX)
+        terminal_slope(
+            &t[imax.min(n)..],
+            &c[imax.min(n)..],
+            cmax * LLOQ_FRACTION_OF_CMAX,
+        )
     } else {
         None
     };

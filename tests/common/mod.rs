@@ -20,7 +20,8 @@ pub fn run_shipped_with(name: &str, opts: &RunOptions) -> RunResult {
 }
 
 pub fn run_path(path: &Path, opts: &RunOptions) -> RunResult {
-    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    let (s, lib, label) =
+        Library::scenario(path.to_str().unwrap()).unwrap_or_else(|e| panic!("{e}"));
     run_scenario(&s, &lib, &label, opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
