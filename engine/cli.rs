@@ -154,15 +154,7 @@ pub fn print_result(r: &RunResult) {
                 c.nca.auc,
                 fmt_opt(c.nca.auc_inf),
                 c.nca.t_half.map_or("-".into(), |x| format!("{x:.2}")),
-                c.vss_l
-                    / 1.0
-                    / r.summary
-                        .arms
-                        .iter()
-                        .find(|a| a.name == arm.name)
-                        .and_then(|a| a.compounds.iter().find(|x| x.compound == c.compound))
-                        .and_then(|x| x.vss_l_per_kg)
-                        .map_or(f64::NAN, |s| c.vss_l / s.median),
+                c.vss_l / r.body_weight_kg,
                 c.fractions
                     .map_or("-".into(), |f| format!("{:.2}", f.f_oral)),
             );

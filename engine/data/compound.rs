@@ -82,6 +82,7 @@ pub enum Elimination {
     /// - `vmax_pmol_per_min_per_mg` + `km_umol_per_l` (human liver microsomes, Michaelis-Menten),
     /// - `clint_ul_per_min_per_pmol` (recombinant, linear),
     /// - `clint_ul_per_min_per_mg` (microsomes, linear).
+    ///
     /// Microsomal values are attributed to `enzyme` through its hepatic abundance.
     HepaticEnzyme {
         enzyme: String,
