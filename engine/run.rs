@@ -81,6 +81,8 @@ pub struct RunResult {
 pub struct Prepared {
     pub physiology: Physiology,
     pub compounds: Vec<(Compound, String)>,
+    /// Each dose line's `compound` string (name or path) and the compound it resolved to.
+    pub aliases: Vec<(String, usize)>,
     pub model: Model,
 }
 
@@ -96,33 +98,43 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
     let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
     let physiology = lib.physiology(phys_name, label, "subjects.physiology")?;
     let mut compounds: Vec<(Compound, String)> = Vec::new();
+    // Every `compound` string used in a dose (a name or a path) -> index into `compounds`.
+    let mut aliases: Vec<(String, usize)> = Vec::new();
     for (i, arm) in s.arms.iter().enumerate() {
         for (j, d) in arm.dose.iter().enumerate() {
             let field = format!("arm[{i}].dose[{j}].compound");
-            if !compounds.iter().any(|(c, _)| c.name == d.compound) {
-                let r = lib.resolve(
-                    crate::data::library::Kind::Compound,
-                    &d.compound,
-                    label,
-                    &field,
-                )?;
-                let c = Compound::parse(&r.label(), &r.text)?;
-                if c.name != d.compound && !d.compound.ends_with(".toml") {
-                    return Err(PbpkError::invalid(
-                        &r.label(),
-                        "name",
-                        format!(
-                            "the file is named \"{}\" but its `name` is \"{}\"",
-                            d.compound, c.name
-                        ),
-                    ));
+            let k = match aliases.iter().find(|(a, _)| *a == d.compound) {
+                Some((_, k)) => *k,
+                None => {
+                    let r = lib.resolve(
+                        crate::data::library::Kind::Compound,
+                        &d.compound,
+                        label,
+                        &field,
+                    )?;
+                    let c = Compound::parse(&r.label(), &r.text)?;
+                    if c.name != d.compound && !d.compound.ends_with(".toml") {
+                        return Err(PbpkError::invalid(
+                            &r.label(),
+                            "name",
+                            format!(
+                                "the file is named \"{}\" but its `name` is \"{}\"",
+                                d.compound, c.name
+                            ),
+                        ));
+                    }
+                    let k = match compounds.iter().position(|(x, _)| x.name == c.name) {
+                        Some(k) => k,
+                        None => {
+                            compounds.push((c, r.label()));
+                            compounds.len() - 1
+                        }
+                    };
+                    aliases.push((d.compound.clone(), k));
+                    k
                 }
-                compounds.push((c, r.label()));
-            }
-            let (c, clabel) = compounds
-                .iter()
-                .find(|(c, _)| c.name == d.compound || d.compound.ends_with(".toml"))
-                .unwrap();
+            };
+            let (c, clabel) = &compounds[k];
             if d.route == Route::Oral && c.absorption.is_none() {
                 return Err(PbpkError::invalid(
                     label,
@@ -160,6 +172,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
     Ok(Prepared {
         physiology,
         compounds,
+        aliases,
         model,
     })
 }
@@ -194,10 +207,11 @@ pub fn run_scenario(
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
     let phys = &p.physiology;
     let index = |name: &str| {
-        p.compounds
+        p.aliases
             .iter()
-            .position(|(c, _)| c.name == name || name.ends_with(".toml"))
-            .expect("compounds resolved in prepare")
+            .find(|(a, _)| a == name)
+            .map(|(_, k)| *k)
+            .expect("every dose compound resolved in prepare")
     };
     let tissue_idx: Vec<usize> = s
         .simulation

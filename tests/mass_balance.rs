@@ -58,3 +58,33 @@ end_h = 48
     let c = &r.arms[0].compounds[0];
     assert!(c.dose_mg > 70.0 * 1.0);
 }
+
+#[test]
+fn two_compounds_one_given_by_path_keep_their_own_doses() {
+    let w = Workspace::new();
+    w.write("drugs/linear_test.toml", LINEAR_COMPOUND);
+    let p = w.write(
+        "two.toml",
+        r#"
+name = "two compounds"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "a"
+dose = [
+  { compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 },
+  { compound = "drugs/linear_test.toml", route = "oral", mg = 40, at_h = 1 },
+]
+[simulation]
+end_h = 24
+"#,
+    );
+    let r = run_path(&p, &RunOptions::default());
+    let arm = &r.arms[0];
+    let mdz = arm.compounds.iter().find(|c| c.compound == "midazolam").unwrap();
+    let lin = arm.compounds.iter().find(|c| c.compound == "linear_test").unwrap();
+    assert_eq!(mdz.dose_mg, 2.0);
+    assert_eq!(lin.dose_mg, 40.0);
+    assert_eq!(lin.window_h[0], 1.0);
+    assert!(r.summary.mass_balance_max_rel_error < 1e-6);
+}
