@@ -135,7 +135,7 @@ pub fn print_result(r: &RunResult) {
     for arm in &r.arms {
         println!("\nArm \"{}\"", arm.name);
         println!(
-            "  {:<14} {:>12} {:>8} {:>14} {:>14} {:>8} {:>8} {:>6}",
+            "  {:<14} {:>12} {:>8} {:>14} {:>14} {:>8} {:>8} {:>5} {:>5} {:>5} {:>5}",
             "compound",
             "Cmax mg/L",
             "Tmax h",
@@ -143,11 +143,14 @@ pub fn print_result(r: &RunResult) {
             "AUCinf mg.h/L",
             "t1/2 h",
             "Vss L/kg",
+            "fa",
+            "Fg",
+            "Fh",
             "F"
         );
         for c in &arm.compounds {
             println!(
-                "  {:<14} {:>12.5} {:>8.2} {:>14.4} {:>14} {:>8} {:>8.2} {:>6}",
+                "  {:<14} {:>12.5} {:>8.2} {:>14.4} {:>14} {:>8} {:>8.2} {:>5} {:>5} {:>5} {:>5}",
                 c.compound,
                 c.nca.cmax,
                 c.nca.tmax,
@@ -155,9 +158,17 @@ pub fn print_result(r: &RunResult) {
                 fmt_opt(c.nca.auc_inf),
                 c.nca.t_half.map_or("-".into(), |x| format!("{x:.2}")),
                 c.vss_l / r.body_weight_kg,
+                c.fractions.map_or("-".into(), |f| format!("{:.2}", f.fa)),
+                c.fractions.map_or("-".into(), |f| format!("{:.2}", f.fg)),
+                c.fractions.map_or("-".into(), |f| format!("{:.2}", f.fh)),
                 c.fractions
                     .map_or("-".into(), |f| format!("{:.2}", f.f_oral)),
             );
+        }
+        for (label, series) in &arm.enzymes {
+            let min = series.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+            let last = series.last().map_or(1.0, |x| x.1);
+            println!("  {label}: lowest remaining fraction {min:.3}, at the end {last:.3}");
         }
     }
     for cmp in &r.summary.comparisons {
@@ -169,6 +180,20 @@ pub fn print_result(r: &RunResult) {
             fmt_opt(cmp.auc_ratio.map(|s| s.median)),
             fmt_opt(cmp.cmax_ratio.map(|s| s.median))
         );
+        if let Some(a) = &cmp.adjusted_dose {
+            println!(
+                "  dose restoring the {} AUC: {} x the {} dose{}{}",
+                cmp.reference,
+                format_args!("{:.3}", a.factor),
+                cmp.test,
+                a.dose_mg.map_or(String::new(), |d| format!(" = {d:.3} mg")),
+                if a.converged {
+                    ""
+                } else {
+                    " (root-find did not converge)"
+                }
+            );
+        }
     }
     if !r.summary.observed.is_empty() {
         println!("\nPredicted vs observed:");

@@ -1,7 +1,12 @@
 //! Dosing: a scenario arm's dose lines turned into state jumps (IV bolus into venous blood,
-//! oral doses into the gut lumen) and zero-order infusions into venous blood.
+//! oral doses into the stomach: dissolved for a solution, undissolved for a solid product)
+//! and zero-order infusions into venous blood; the regimen also sets the formulation terms
+//! (release and dissolution) of the model it runs on.
 
+use crate::data::compound::{Compound, Formulation};
+use crate::data::physiology::{Physiology, GUT_SEGMENTS};
 use crate::data::scenario::{Arm, Route};
+use crate::model::gut::{Dissolution, Release};
 use crate::model::{Infusion, Model};
 
 /// An instantaneous addition of `amount_mg` to `state` at `t_h`.
@@ -18,14 +23,19 @@ pub struct Jump {
 pub struct Regimen {
     pub jumps: Vec<Jump>,
     pub infusions: Vec<(usize, Infusion)>,
+    /// The solid oral product of each compound in this arm, with its largest dose (mg).
+    pub solids: Vec<(usize, Formulation, f64)>,
 }
 
 impl Regimen {
     /// Build the regimen of `arm`; `compound_index` maps a compound name to its position.
+    /// Build the regimen of `arm`; `compound_index` maps a compound name to its position,
+    /// `compounds` are the model's compounds (formulations were checked in `run::prepare`).
     pub fn from_arm(
         arm: &Arm,
         model: &Model,
         compound_index: impl Fn(&str) -> usize,
+        compounds: &[&Compound],
         body_weight_kg: f64,
     ) -> Self {
         let mut r = Regimen::default();
@@ -33,6 +43,19 @@ impl Regimen {
             let k = compound_index(&d.compound);
             let s = &model.layout.compounds[k];
             let amount = d.amount_mg(body_weight_kg);
+            let solid = if d.route == Route::Oral {
+                compounds[k]
+                    .formulation(d.formulation.as_deref())
+                    .filter(|f| f.is_solid())
+            } else {
+                None
+            };
+            if let Some(f) = &solid {
+                match r.solids.iter_mut().find(|(c, _, _)| *c == k) {
+                    Some(x) => x.2 = x.2.max(amount),
+                    None => r.solids.push((k, f.clone(), amount)),
+                }
+            }
             for t in d.times_h() {
                 match d.route {
                     Route::IvBolus => r.jumps.push(Jump {
@@ -43,7 +66,11 @@ impl Regimen {
                     }),
                     Route::Oral => r.jumps.push(Jump {
                         t_h: t,
-                        state: s.lumen,
+                        state: if solid.is_some() {
+                            s.solid[0]
+                        } else {
+                            s.lumen[0]
+                        },
                         amount_mg: amount,
                         compound: k,
                     }),
@@ -64,6 +91,86 @@ impl Regimen {
         }
         r.jumps.sort_by(|a, b| a.t_h.total_cmp(&b.t_h));
         r
+    }
+
+    /// Put this regimen's dose times and formulation terms (release, dissolution) into
+    /// `model`, a fresh copy of the assembled model.
+    pub fn apply_to(&self, model: &mut Model, phys: &Physiology, compounds: &[&Compound]) {
+        model.infusions = self.infusions.iter().map(|(_, i)| *i).collect();
+        for (k, times) in model.dose_times.iter_mut().enumerate() {
+            *times = self.dose_times(k);
+        }
+        model.releases.clear();
+        model.dissolutions.clear();
+        for (k, f, dose) in &self.solids {
+            let st = &model.layout.compounds[*k];
+            for (seg, name) in GUT_SEGMENTS.iter().enumerate() {
+                match f {
+                    Formulation::Weibull {
+                        lag_h, td_h, beta, ..
+                    } => model.releases.push(Release {
+                        compound: *k,
+                        from: st.solid[seg],
+                        to: st.lumen[seg],
+                        lag_h: *lag_h,
+                        td_h: *td_h,
+                        beta: *beta,
+                    }),
+                    Formulation::Particles {
+                        radius_um,
+                        density_g_per_ml,
+                        diffusion_cm2_per_s,
+                        ..
+                    } => {
+                        let cs = compounds[*k]
+                            .absorption
+                            .as_ref()
+                            .and_then(|a| a.solubility_mg_per_ml.as_ref())
+                            .map_or(0.0, |s| s.value);
+                        let r0_cm = radius_um * 1e-4;
+                        let h_cm = r0_cm.min(30e-4);
+                        let rho_mg_per_ml = density_g_per_ml * 1000.0;
+                        // 3 D M0^(1/3) / (rho r0 h), per second -> per hour.
+                        let k_nw = 3.0 * diffusion_cm2_per_s * dose.cbrt()
+                            / (rho_mg_per_ml * r0_cm * h_cm)
+                            * 3600.0;
+                        model.dissolutions.push(Dissolution {
+                            solid: st.solid[seg],
+                            dissolved: st.lumen[seg],
+                            k: k_nw,
+                            solubility_mg_per_ml: cs,
+                            fluid_volume_ml: phys.gut.segments[*name].fluid_volume_l * 1000.0,
+                            eps_mg: 1e-9 * dose,
+                        });
+                    }
+                    Formulation::Solution { .. } => {}
+                }
+            }
+        }
+    }
+
+    /// Multiply every dose of compound k by `factor` (dose adjustment).
+    pub fn scale(&mut self, k: usize, factor: f64) {
+        for j in self.jumps.iter_mut().filter(|j| j.compound == k) {
+            j.amount_mg *= factor;
+        }
+        for (_, i) in self.infusions.iter_mut().filter(|(c, _)| *c == k) {
+            i.rate_mg_per_h *= factor;
+        }
+        for s in self.solids.iter_mut().filter(|s| s.0 == k) {
+            s.2 *= factor;
+        }
+    }
+
+    /// Release-profile breakpoints: the end of each Weibull lag after a dose.
+    pub fn release_breakpoints(&self) -> Vec<f64> {
+        let mut b = Vec::new();
+        for (k, f, _) in &self.solids {
+            if let Formulation::Weibull { lag_h, .. } = f {
+                b.extend(self.dose_times(*k).iter().map(|t| t + lag_h));
+            }
+        }
+        b
     }
 
     /// Amount of compound k given up to time t (bolus and oral doses at t included).
@@ -90,6 +197,7 @@ impl Regimen {
             b.push(inf.start_h);
             b.push(inf.end_h);
         }
+        b.extend(self.release_breakpoints());
         b.sort_by(f64::total_cmp);
         b.dedup();
         b

@@ -11,7 +11,7 @@ use crate::dosing::Regimen;
 use crate::error::{PbpkError, Result};
 use crate::model::{assemble, Model};
 use crate::report::summary::{
-    ArmSummary, ComparisonSummary, CompoundSummary, ObservedCheck, Summary,
+    AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, ObservedCheck, Summary,
 };
 use crate::solve::{integrate, Tolerances};
 
@@ -67,6 +67,9 @@ pub struct ArmRun {
     pub name: String,
     pub compounds: Vec<CompoundRun>,
     pub mass_balance_rel_error: f64,
+    /// Remaining fraction of each dynamic enzyme (by site: liver, gut = all segments
+    /// together) at each sample time: (label, [(t, fraction)]).
+    pub enzymes: Vec<(String, Vec<(f64, f64)>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +148,47 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                     ),
                 ));
             }
+            if let Some(f) = &d.formulation {
+                if c.formulation(Some(f)).is_none() {
+                    let known: Vec<&str> = c.formulation.iter().map(|f| f.name()).collect();
+                    return Err(PbpkError::invalid(
+                        label,
+                        format!("arm[{i}].dose[{j}].formulation"),
+                        format!(
+                            "{clabel} has no formulation \"{f}\"; it has: {}",
+                            if known.is_empty() {
+                                "none (doses are solutions)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    ));
+                }
+            }
+            if d.route == Route::Oral {
+                let this = c
+                    .formulation(d.formulation.as_deref())
+                    .map(|f| f.name().to_string());
+                let other = arm
+                    .dose
+                    .iter()
+                    .filter(|e| e.compound == d.compound && e.route == Route::Oral)
+                    .map(|e| {
+                        c.formulation(e.formulation.as_deref())
+                            .map(|f| f.name().to_string())
+                    })
+                    .find(|o| *o != this);
+                if let Some(o) = other {
+                    return Err(PbpkError::invalid(
+                        label,
+                        format!("arm[{i}].dose[{j}].formulation"),
+                        format!(
+                            "one arm gives {} as both {} and {}; use one oral product per compound and arm",
+                            c.name, this.unwrap_or_default(), o.unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
         }
     }
     for t in &s.simulation.tissues {
@@ -206,6 +250,128 @@ pub fn run_scenario(
 
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
     let phys = &p.physiology;
+    let arms = s
+        .arms
+        .iter()
+        .map(|arm| run_arm(s, p, arm, opts, &[]))
+        .collect::<Result<Vec<_>>>()?;
+    let mut summary = summarise_run(s, phys, &arms);
+    for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
+        let found = summary.comparisons.iter_mut().find(|o| {
+            o.compound == cmp.compound && o.test == cmp.test && o.reference == cmp.reference
+        });
+        if let Some(out) = found {
+            out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms)?);
+        }
+    }
+    Ok(RunResult {
+        summary,
+        arms,
+        tissues: s.simulation.tissues.clone(),
+        body_weight_kg: phys.body_weight_kg,
+    })
+}
+
+/// The exposure a comparison matches: AUC from dose to infinity for single doses, else the
+/// AUC over the window (AUC_tau at steady state).
+fn exposure(c: &CompoundRun, use_inf: bool) -> f64 {
+    if use_inf {
+        c.nca.auc_inf.unwrap_or(c.nca.auc)
+    } else {
+        c.nca.auc
+    }
+}
+
+/// The dose of the compared compound in the test arm that gives the reference arm's AUC:
+/// a secant root-find on log(AUC) against log(dose factor), since clearance may be
+/// saturable or the compound may inhibit its own enzyme (ritonavir). Converges to 0.1 %.
+fn adjust_dose(
+    s: &Scenario,
+    p: &Prepared,
+    opts: &RunOptions,
+    cmp: &crate::data::scenario::Compare,
+    arms: &[ArmRun],
+) -> Result<AdjustedDose> {
+    let find = |name: &str| {
+        arms.iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.compounds.iter().find(|c| c.compound == cmp.compound))
+    };
+    let (Some(t), Some(r)) = (find(&cmp.test), find(&cmp.reference)) else {
+        return Err(PbpkError::Solver(format!(
+            "comparison of {}: the compound is not dosed in both arms",
+            cmp.compound
+        )));
+    };
+    let use_inf = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
+    let target = exposure(r, use_inf);
+    let k = p
+        .compounds
+        .iter()
+        .position(|(c, _)| c.name == cmp.compound)
+        .expect("compared compound is dosed");
+    let arm = s
+        .arms
+        .iter()
+        .find(|a| a.name == cmp.test)
+        .expect("validated arm");
+    let auc_at = |f: f64| -> Result<f64> {
+        let run = run_arm(s, p, arm, opts, &[(k, f)])?;
+        let c = run
+            .compounds
+            .into_iter()
+            .find(|c| c.compound == cmp.compound)
+            .expect("dosed");
+        Ok(exposure(&c, use_inf))
+    };
+    // Secant in log-log space, starting from f = 1 (the test run) and the linear guess.
+    let (mut x0, mut y0) = (0.0_f64, (exposure(t, use_inf) / target).ln());
+    let mut x1 = -y0;
+    let mut y1 = (auc_at(x1.exp())? / target).ln();
+    let mut iterations = 1;
+    while y1.abs() > 1e-3 && iterations < 12 {
+        let slope = if (y1 - y0).abs() > 1e-12 {
+            (y1 - y0) / (x1 - x0)
+        } else {
+            1.0
+        };
+        let slope = slope.clamp(0.2, 5.0);
+        let x2 = x1 - y1 / slope;
+        x0 = x1;
+        y0 = y1;
+        x1 = x2;
+        y1 = (auc_at(x1.exp())? / target).ln();
+        iterations += 1;
+    }
+    let factor = x1.exp();
+    let doses: Vec<f64> = arm
+        .dose
+        .iter()
+        .filter(|d| p.aliases.iter().any(|(a, i)| a == &d.compound && *i == k))
+        .map(|d| d.amount_mg(p.physiology.body_weight_kg))
+        .collect();
+    let same = doses.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-12);
+    Ok(AdjustedDose {
+        factor,
+        dose_mg: if same {
+            doses.first().map(|d| d * factor)
+        } else {
+            None
+        },
+        converged: y1.abs() <= 1e-3,
+        iterations,
+    })
+}
+
+/// Simulate one arm; `dose_scale` multiplies the doses of the listed compounds.
+fn run_arm(
+    s: &Scenario,
+    p: &Prepared,
+    arm: &crate::data::scenario::Arm,
+    opts: &RunOptions,
+    dose_scale: &[(usize, f64)],
+) -> Result<ArmRun> {
+    let phys = &p.physiology;
     let index = |name: &str| {
         p.aliases
             .iter()
@@ -219,139 +385,181 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         .iter()
         .map(|t| ORGANS.iter().position(|o| o == t).unwrap())
         .collect();
-    let mut arms = Vec::new();
-    for arm in &s.arms {
-        let regimen = Regimen::from_arm(arm, &p.model, index, phys.body_weight_kg);
-        let mut model = p.model.clone();
-        model.infusions = regimen.infusions.iter().map(|(_, i)| *i).collect();
-        let max_dose = regimen
-            .jumps
-            .iter()
-            .map(|j| j.amount_mg)
-            .chain(
-                regimen
-                    .infusions
-                    .iter()
-                    .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
-            )
-            .fold(0.0, f64::max);
-        let tol = Tolerances {
-            rtol: s.simulation.rtol.unwrap_or(DEFAULT_RTOL) * opts.tolerance_scale,
-            atol: s.simulation.atol_rel_dose.unwrap_or(DEFAULT_ATOL_REL_DOSE)
-                * max_dose
-                * opts.tolerance_scale,
-        };
-        let grid = output_grid(s, &regimen);
-        let jumps: Vec<(f64, usize, f64)> = regimen
-            .jumps
-            .iter()
-            .map(|j| (j.t_h, j.state, j.amount_mg))
-            .collect();
-        let samples = integrate(
-            &model,
-            &jumps,
-            &regimen.breakpoints(),
-            &grid,
-            s.simulation.end_h,
-            tol,
-        )?;
+    let compounds: Vec<&Compound> = p.compounds.iter().map(|(c, _)| c).collect();
+    let mut regimen = Regimen::from_arm(arm, &p.model, index, &compounds, phys.body_weight_kg);
+    for &(k, f) in dose_scale {
+        regimen.scale(k, f);
+    }
+    let mut model = p.model.clone();
+    regimen.apply_to(&mut model, phys, &compounds);
+    let max_dose = regimen
+        .jumps
+        .iter()
+        .map(|j| j.amount_mg)
+        .chain(
+            regimen
+                .infusions
+                .iter()
+                .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
+        )
+        .fold(0.0, f64::max);
+    let tol = Tolerances {
+        rtol: s.simulation.rtol.unwrap_or(DEFAULT_RTOL) * opts.tolerance_scale,
+        atol: s.simulation.atol_rel_dose.unwrap_or(DEFAULT_ATOL_REL_DOSE)
+            * max_dose
+            * opts.tolerance_scale,
+    };
+    let grid = output_grid(s, &regimen);
+    let jumps: Vec<(f64, usize, f64)> = regimen
+        .jumps
+        .iter()
+        .map(|j| (j.t_h, j.state, j.amount_mg))
+        .collect();
+    let samples = integrate(
+        &model,
+        &jumps,
+        &regimen.breakpoints(),
+        &grid,
+        s.simulation.end_h,
+        tol,
+    )?;
 
-        let end = s.simulation.end_h;
-        let mut compounds = Vec::new();
-        let mut mass_err: f64 = 0.0;
-        for (k, (c, _)) in p.compounds.iter().enumerate() {
-            let doses = regimen.dose_times(k);
-            if doses.is_empty() {
+    let end = s.simulation.end_h;
+    let mut compounds = Vec::new();
+    let mut mass_err: f64 = 0.0;
+    for (k, (c, _)) in p.compounds.iter().enumerate() {
+        let doses = regimen.dose_times(k);
+        if doses.is_empty() {
+            continue;
+        }
+        let st = &model.layout.compounds[k];
+        // Mass balance at every sample after the jump: dose given = body + lumen + sinks.
+        let total = regimen.dosed_mg(k, end);
+        for (i, smp) in samples.iter().enumerate() {
+            let after_jump = i + 1 == samples.len() || samples[i + 1].t != smp.t;
+            if !after_jump {
                 continue;
             }
-            let st = &model.layout.compounds[k];
-            // Mass balance at every sample after the jump: dose given = body + lumen + sinks.
-            let total = regimen.dosed_mg(k, end);
-            for (i, smp) in samples.iter().enumerate() {
-                let after_jump = i + 1 == samples.len() || samples[i + 1].t != smp.t;
-                if !after_jump {
-                    continue;
-                }
-                let held: f64 = smp.y[st.offset..st.end].iter().sum();
-                let given = regimen.dosed_mg(k, smp.t);
-                mass_err = mass_err.max((given - held).abs() / total);
+            let held: f64 = smp.y[st.offset..st.end].iter().sum();
+            let given = regimen.dosed_mg(k, smp.t);
+            mass_err = mass_err.max((given - held).abs() / total);
+        }
+        let last = *doses.last().unwrap();
+        // Window: last dose to the next scheduled dose (tau) or to end_h.
+        let tau = arm
+            .dose
+            .iter()
+            .filter(|d| index(&d.compound) == k && d.times > 1)
+            .filter_map(|d| d.every_h)
+            .next();
+        let w_end = tau.map_or(end, |t| (last + t).min(end));
+        let (wt, wc) = window(&samples, |y| model.plasma_conc(k, y), last, w_end);
+        let metrics = nca(&wt, &wc, tau.is_none());
+        let profile = samples
+            .iter()
+            .map(|smp| {
+                (
+                    smp.t,
+                    model.plasma_conc(k, &smp.y),
+                    tissue_idx
+                        .iter()
+                        .map(|&o| model.organ_conc(k, o, &smp.y))
+                        .collect(),
+                )
+            })
+            .collect();
+        let oral = arm
+            .dose
+            .iter()
+            .any(|d| index(&d.compound) == k && d.route == Route::Oral);
+        let fractions = if oral {
+            let y_end = &samples.last().unwrap().y;
+            let oral_dose: f64 = regimen
+                .jumps
+                .iter()
+                .filter(|j| j.compound == k && st.gut_lumen().contains(&j.state))
+                .map(|j| j.amount_mg)
+                .sum();
+            let in_lumen: f64 = y_end[st.gut_lumen()].iter().sum();
+            let absorbed = oral_dose - in_lumen - y_end[st.faeces];
+            let fa = absorbed / oral_dose;
+            let fg = if absorbed > 0.0 {
+                1.0 - y_end[st.metabolised_gut] / absorbed
+            } else {
+                1.0
+            };
+            let fh = hepatic_availability(phys, &model, k);
+            Some(OralFractions {
+                fa,
+                fg,
+                fh,
+                f_oral: fa * fg * fh,
+            })
+        } else {
+            None
+        };
+        compounds.push(CompoundRun {
+            compound: c.name.clone(),
+            window_h: [last, w_end],
+            nca: metrics,
+            profile,
+            dose_mg: total,
+            fractions,
+            vss_l: model.compounds[k].vss_l,
+        });
+    }
+    Ok(ArmRun {
+        name: arm.name.clone(),
+        compounds,
+        mass_balance_rel_error: mass_err,
+        enzymes: enzyme_fractions(&model, &samples),
+    })
+}
+
+/// Remaining enzyme fractions E/E0 per enzyme and site group (liver; gut wall summed over
+/// the segments), at every sample.
+pub fn enzyme_fractions(
+    model: &Model,
+    samples: &[crate::solve::Sample],
+) -> Vec<(String, Vec<(f64, f64)>)> {
+    use crate::model::EnzymeSite;
+    // (label, [(state, E0)], total E0); states hold fractions E / E0.
+    type Group = (String, Vec<(usize, f64)>, f64);
+    let mut groups: Vec<Group> = Vec::new();
+    for t in &model.turnover {
+        let es = model
+            .layout
+            .enzymes
+            .iter()
+            .find(|e| e.state == t.state)
+            .expect("turnover of a layout enzyme");
+        let label = match es.site {
+            EnzymeSite::Liver => format!("{}_liver", es.enzyme),
+            EnzymeSite::Gut(_) => format!("{}_gut", es.enzyme),
+        };
+        match groups.iter_mut().find(|g| g.0 == label) {
+            Some(g) => {
+                g.1.push((t.state, t.e0_pmol));
+                g.2 += t.e0_pmol;
             }
-            let last = *doses.last().unwrap();
-            // Window: last dose to the next scheduled dose (tau) or to end_h.
-            let tau = arm
-                .dose
+            None => groups.push((label, vec![(t.state, t.e0_pmol)], t.e0_pmol)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(label, states, e0)| {
+            let series = samples
                 .iter()
-                .filter(|d| index(&d.compound) == k && d.times > 1)
-                .filter_map(|d| d.every_h)
-                .next();
-            let w_end = tau.map_or(end, |t| (last + t).min(end));
-            let (wt, wc) = window(&samples, |y| model.plasma_conc(k, y), last, w_end);
-            let metrics = nca(&wt, &wc, tau.is_none());
-            let profile = samples
-                .iter()
-                .map(|smp| {
+                .map(|s| {
                     (
-                        smp.t,
-                        model.plasma_conc(k, &smp.y),
-                        tissue_idx
-                            .iter()
-                            .map(|&o| model.organ_conc(k, o, &smp.y))
-                            .collect(),
+                        s.t,
+                        states.iter().map(|&(i, e)| s.y[i] * e).sum::<f64>() / e0,
                     )
                 })
                 .collect();
-            let oral = arm
-                .dose
-                .iter()
-                .any(|d| index(&d.compound) == k && d.route == Route::Oral);
-            let fractions = if oral {
-                let y_end = &samples.last().unwrap().y;
-                let oral_dose: f64 = regimen
-                    .jumps
-                    .iter()
-                    .filter(|j| j.compound == k && j.state == st.lumen)
-                    .map(|j| j.amount_mg)
-                    .sum();
-                let absorbed = oral_dose - y_end[st.lumen] - y_end[st.faeces];
-                let fa = absorbed / oral_dose;
-                let fg = if absorbed > 0.0 {
-                    1.0 - y_end[st.metabolised_gut] / absorbed
-                } else {
-                    1.0
-                };
-                let fh = hepatic_availability(phys, &model, k);
-                Some(OralFractions {
-                    fa,
-                    fg,
-                    fh,
-                    f_oral: fa * fg * fh,
-                })
-            } else {
-                None
-            };
-            compounds.push(CompoundRun {
-                compound: c.name.clone(),
-                window_h: [last, w_end],
-                nca: metrics,
-                profile,
-                dose_mg: total,
-                fractions,
-                vss_l: model.compounds[k].vss_l,
-            });
-        }
-        arms.push(ArmRun {
-            name: arm.name.clone(),
-            compounds,
-            mass_balance_rel_error: mass_err,
-        });
-    }
-    let summary = summarise_run(s, phys, &arms);
-    Ok(RunResult {
-        summary,
-        arms,
-        tissues: s.simulation.tissues.clone(),
-        body_weight_kg: phys.body_weight_kg,
-    })
+            (label, series)
+        })
+        .collect()
 }
 
 /// Hepatic availability at low concentration, well-stirred: Fh = Q B:P / (Q B:P + fu CLint).
@@ -423,7 +631,7 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
             .iter()
             .find(|c| c.compound == compound)
     };
-    let comparisons = s
+    let comparisons: Vec<ComparisonSummary> = s
         .comparisons
         .iter()
         .filter_map(|cmp| {
@@ -443,6 +651,7 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
                 reference: cmp.reference.clone(),
                 auc_ratio: one(auc(t, both) / auc(r, both)),
                 cmax_ratio: one(t.nca.cmax / r.nca.cmax),
+                adjusted_dose: None,
             })
         })
         .collect();
@@ -450,8 +659,20 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
         .observed
         .iter()
         .map(|o| {
-            let predicted =
-                find(&o.arm, &o.compound).and_then(|c| predicted_metric(c, &o.metric, phys));
+            let predicted = match o.metric.as_str() {
+                "auc_ratio" | "cmax_ratio" => comparisons
+                    .iter()
+                    .find(|c: &&ComparisonSummary| c.compound == o.compound && c.test == o.arm)
+                    .and_then(|c| {
+                        if o.metric == "auc_ratio" {
+                            c.auc_ratio
+                        } else {
+                            c.cmax_ratio
+                        }
+                    })
+                    .map(|st| st.median),
+                _ => find(&o.arm, &o.compound).and_then(|c| predicted_metric(c, &o.metric, phys)),
+            };
             let fold = o.fold.unwrap_or(2.0);
             let ratio = predicted.map(|p| p / o.value);
             ObservedCheck {

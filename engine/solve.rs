@@ -10,7 +10,11 @@ use diffsol::{NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverSto
 pub trait System {
     fn n_states(&self) -> usize;
     fn rhs(&self, y: &[f64], t: f64, dy: &mut [f64]);
-    fn jac_mul(&self, y: &[f64], v: &[f64], out: &mut [f64]);
+    fn jac_mul(&self, y: &[f64], t: f64, v: &[f64], out: &mut [f64]);
+    /// The state at t = 0 before any dose (zero unless the system has non-drug states).
+    fn initial_state(&self) -> Vec<f64> {
+        vec![0.0; self.n_states()]
+    }
 }
 
 impl System for crate::model::Model {
@@ -20,8 +24,11 @@ impl System for crate::model::Model {
     fn rhs(&self, y: &[f64], t: f64, dy: &mut [f64]) {
         crate::model::Model::rhs(self, y, t, dy)
     }
-    fn jac_mul(&self, y: &[f64], v: &[f64], out: &mut [f64]) {
-        crate::model::Model::jac_mul(self, y, v, out)
+    fn jac_mul(&self, y: &[f64], t: f64, v: &[f64], out: &mut [f64]) {
+        crate::model::Model::jac_mul(self, y, t, v, out)
+    }
+    fn initial_state(&self) -> Vec<f64> {
+        crate::model::Model::initial_state(self)
     }
 }
 
@@ -39,7 +46,7 @@ pub struct Sample {
     pub y: Vec<f64>,
 }
 
-/// Integrate `sys` from the zero state at t = 0 to `end`, with `jumps` (time, state, amount)
+/// Integrate `sys` from its initial state at t = 0 to `end`, with `jumps` (time, state, amount)
 /// applied at their times, sampling at `outputs` (sorted) and at every jump (before/after).
 pub fn integrate<S: System>(
     sys: &S,
@@ -50,7 +57,7 @@ pub fn integrate<S: System>(
     tol: Tolerances,
 ) -> Result<Vec<Sample>> {
     let n = sys.n_states();
-    let mut y0 = vec![0.0; n];
+    let mut y0 = sys.initial_state();
     for &(t, i, a) in jumps {
         if t == 0.0 {
             y0[i] += a;
@@ -64,7 +71,7 @@ pub fn integrate<S: System>(
         .h0(1e-4)
         .rhs_implicit(
             |y: &[f64], _p: &[f64], t: f64, dy: &mut [f64]| sys.rhs(y, t, dy),
-            |y: &[f64], _p: &[f64], _t: f64, v: &[f64], out: &mut [f64]| sys.jac_mul(y, v, out),
+            |y: &[f64], _p: &[f64], t: f64, v: &[f64], out: &mut [f64]| sys.jac_mul(y, t, v, out),
         )
         .init(
             move |_p: &[f64], _t: f64, y: &mut [f64]| y.copy_from_slice(&y0c),
@@ -100,9 +107,24 @@ pub fn integrate<S: System>(
             .set_stop_time(stop)
             .map_err(|e| PbpkError::Solver(format!("cannot stop at t = {stop} h: {e}")))?;
         loop {
-            let reason = solver
-                .step()
-                .map_err(|e| PbpkError::Solver(format!("at t = {:.4} h: {e}", solver.state().t)))?;
+            let reason = match solver.step() {
+                Ok(r) => r,
+                Err(e) => {
+                    if std::env::var("PBPK_DEBUG").is_ok() {
+                        let y = solver.state().y.clone_as_vec();
+                        let mut idx: Vec<usize> = (0..y.len()).collect();
+                        idx.sort_by(|a, b| y[*a].total_cmp(&y[*b]));
+                        for i in idx.iter().take(8).chain(idx.iter().rev().take(4)) {
+                            eprintln!("state {i}: {:e}", y[*i]);
+                        }
+                        eprintln!("h = {:e}", solver.state().h);
+                    }
+                    return Err(PbpkError::Solver(format!(
+                        "at t = {:.4} h: {e}",
+                        solver.state().t
+                    )));
+                }
+            };
             let t_now = solver.state().t;
             while out_i < outputs.len() && outputs[out_i] < t_now && outputs[out_i] < stop {
                 let v = solver

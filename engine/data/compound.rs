@@ -32,6 +32,13 @@ pub struct Compound {
     pub elimination: Vec<Elimination>,
     #[serde(default)]
     pub absorption: Option<Absorption>,
+    /// Oral products of this compound; a dose names one with `formulation` (default: the
+    /// first listed, or a solution when none is).
+    #[serde(default)]
+    pub formulation: Vec<Formulation>,
+    /// Inhibition, inactivation and induction of enzymes by this compound.
+    #[serde(default)]
+    pub interaction: Vec<Interaction>,
 }
 
 fn default_binding() -> BindingProtein {
@@ -133,16 +140,159 @@ fn yes() -> bool {
     true
 }
 
-/// Oral absorption (first order from the gut lumen). The lumen empties at `ka_per_h`, a
-/// fraction `fa` into the enterocytes and the rest to the faeces.
+/// Oral absorption through the transit model: permeation from each gut segment's lumen
+/// into its enterocytes at ka = 2 Peff / R (Yu & Amidon 1999), Peff the human jejunal
+/// effective permeability, measured or predicted.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Absorption {
-    pub fa: Sourced,
-    pub ka_per_h: Sourced,
+    /// Human effective jejunal permeability (cm/s), e.g. Loc-I-Gut perfusion.
+    #[serde(default)]
+    pub peff_cm_per_s: Option<Sourced>,
+    /// Predict Peff from polar surface area and hydrogen-bond donors instead.
+    #[serde(default)]
+    pub peff_prediction: Option<PeffPrediction>,
     /// Unbound fraction in the enterocytes (Qgut model; 1 by convention, Yang et al. 2007).
     #[serde(default)]
     pub fu_gut: Option<Sourced>,
+    /// Colonic Peff relative to jejunal for this drug (default: the physiology's colon
+    /// `permeability_scale`, set for lipophilic, transcellularly absorbed drugs).
+    #[serde(default)]
+    pub colon_permeability_ratio: Option<Sourced>,
+    /// Solubility in intestinal fluid (mg/mL); needed by `particles` formulations.
+    #[serde(default)]
+    pub solubility_mg_per_ml: Option<Sourced>,
+}
+
+/// Winiwarter S et al. J Med Chem 1998;41:4939-4949 (PLS model of human jejunal Peff):
+/// log10 Peff (cm/s) = -2.546 - 0.011 PSA (A^2) - 0.278 HBD (metoprolol: PSA 50.7, HBD 2
+/// -> 2.2e-4 cm/s; measured 1.3e-4).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeffPrediction {
+    pub polar_surface_area_a2: f64,
+    pub hydrogen_bond_donors: f64,
+    pub source: String,
+}
+
+/// An oral product. `solution` dissolves at once; `particles` dissolve by Noyes-Whitney
+/// (Hintz & Johnson 1989: spheres, diffusion layer thickness = min(radius, 30 um));
+/// `weibull` releases by a Weibull profile F(t) = 1 - exp(-((t - lag)/td)^beta) while the
+/// unreleased product moves down the gut (modified release).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Formulation {
+    Solution {
+        name: String,
+        #[serde(default)]
+        source: String,
+    },
+    Particles {
+        name: String,
+        radius_um: f64,
+        #[serde(default = "default_density")]
+        density_g_per_ml: f64,
+        diffusion_cm2_per_s: f64,
+        source: String,
+    },
+    Weibull {
+        name: String,
+        #[serde(default)]
+        lag_h: f64,
+        td_h: f64,
+        beta: f64,
+        source: String,
+    },
+}
+
+fn default_density() -> f64 {
+    1.2
+}
+
+impl Formulation {
+    pub fn name(&self) -> &str {
+        match self {
+            Formulation::Solution { name, .. }
+            | Formulation::Particles { name, .. }
+            | Formulation::Weibull { name, .. } => name,
+        }
+    }
+    pub fn is_solid(&self) -> bool {
+        !matches!(self, Formulation::Solution { .. })
+    }
+}
+
+/// What a compound does to an enzyme, all constants on unbound concentrations
+/// (a constant measured in an incubation is made unbound by x `fu_inc`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Interaction {
+    /// Competitive: v = Vmax c / (Km (1 + I/Ki) + c).
+    Competitive {
+        enzyme: String,
+        ki_umol_per_l: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+    /// Non-competitive: v = Vmax c / ((Km + c)(1 + I/Ki)).
+    NonCompetitive {
+        enzyme: String,
+        ki_umol_per_l: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+    /// Uncompetitive: v = Vmax c / (Km + c (1 + I/Ki)).
+    Uncompetitive {
+        enzyme: String,
+        ki_umol_per_l: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+    /// Mixed: v = Vmax c / (Km (1 + I/Ki) + c (1 + I/Kiu)).
+    Mixed {
+        enzyme: String,
+        ki_umol_per_l: f64,
+        kiu_umol_per_l: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+    /// Mechanism-based inactivation: enzyme loss kinact I / (KI + I) per unit enzyme.
+    MechanismBased {
+        enzyme: String,
+        ki_umol_per_l: f64,
+        kinact_per_h: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+    /// Induction: synthesis x (1 + Emax I^n / (EC50^n + I^n)).
+    Induction {
+        enzyme: String,
+        emax: f64,
+        ec50_umol_per_l: f64,
+        #[serde(default = "one")]
+        hill: f64,
+        #[serde(default = "one")]
+        fu_inc: f64,
+        source: String,
+    },
+}
+
+impl Interaction {
+    pub fn enzyme(&self) -> &str {
+        match self {
+            Interaction::Competitive { enzyme, .. }
+            | Interaction::NonCompetitive { enzyme, .. }
+            | Interaction::Uncompetitive { enzyme, .. }
+            | Interaction::Mixed { enzyme, .. }
+            | Interaction::MechanismBased { enzyme, .. }
+            | Interaction::Induction { enzyme, .. } => enzyme,
+        }
+    }
 }
 
 impl Compound {
@@ -154,6 +304,33 @@ impl Compound {
 
     pub fn mw(&self) -> f64 {
         self.molecular_weight_g_per_mol.value
+    }
+
+    /// Human jejunal effective permeability (cm/s): given, or predicted (Winiwarter 1998).
+    pub fn peff_cm_per_s(&self) -> Option<f64> {
+        let a = self.absorption.as_ref()?;
+        if let Some(p) = &a.peff_cm_per_s {
+            return Some(p.value);
+        }
+        a.peff_prediction.as_ref().map(|p| {
+            10f64.powf(-2.546 - 0.011 * p.polar_surface_area_a2 - 0.278 * p.hydrogen_bond_donors)
+        })
+    }
+
+    /// The formulation a dose names (`None`: the first listed, or a solution).
+    pub fn formulation(&self, name: Option<&str>) -> Option<Formulation> {
+        match name {
+            Some(n) => self.formulation.iter().find(|f| f.name() == n).cloned(),
+            None => Some(
+                self.formulation
+                    .first()
+                    .cloned()
+                    .unwrap_or(Formulation::Solution {
+                        name: "solution".into(),
+                        source: String::new(),
+                    }),
+            ),
+        }
     }
 
     pub fn validate(&self, path: &str) -> Result<()> {
@@ -300,15 +477,27 @@ impl Compound {
             }
         }
         if let Some(a) = &self.absorption {
-            if !(a.fa.value > 0.0 && a.fa.value <= 1.0) {
-                return Err(PbpkError::invalid(
-                    path,
-                    "absorption.fa.value",
-                    "fraction absorbed must be in (0, 1]",
-                ));
+            match (&a.peff_cm_per_s, &a.peff_prediction) {
+                (Some(p), None) => c.sourced_positive("absorption.peff_cm_per_s", p)?,
+                (None, Some(p)) => {
+                    c.non_negative(
+                        "absorption.peff_prediction.polar_surface_area_a2",
+                        p.polar_surface_area_a2,
+                    )?;
+                    c.non_negative(
+                        "absorption.peff_prediction.hydrogen_bond_donors",
+                        p.hydrogen_bond_donors,
+                    )?;
+                    c.source("absorption.peff_prediction.source", &p.source)?;
+                }
+                _ => {
+                    return Err(PbpkError::invalid(
+                        path,
+                        "absorption.peff_cm_per_s",
+                        "give exactly one of peff_cm_per_s (human jejunal Peff, cm/s) or [absorption.peff_prediction] (polar surface area and H-bond donors)",
+                    ))
+                }
             }
-            c.source("absorption.fa.source", &a.fa.source)?;
-            c.sourced_positive("absorption.ka_per_h", &a.ka_per_h)?;
             if let Some(fg) = &a.fu_gut {
                 if !(fg.value > 0.0 && fg.value <= 1.0) {
                     return Err(PbpkError::invalid(
@@ -319,6 +508,147 @@ impl Compound {
                 }
                 c.source("absorption.fu_gut.source", &fg.source)?;
             }
+            if let Some(r) = &a.colon_permeability_ratio {
+                c.non_negative("absorption.colon_permeability_ratio.value", r.value)?;
+                c.source("absorption.colon_permeability_ratio.source", &r.source)?;
+            }
+            if let Some(sol) = &a.solubility_mg_per_ml {
+                c.sourced_positive("absorption.solubility_mg_per_ml", sol)?;
+            }
+        }
+        for (i, fm) in self.formulation.iter().enumerate() {
+            let f = |s: &str| format!("formulation[{i}].{s}");
+            if fm.name().trim().is_empty() {
+                return Err(PbpkError::invalid(path, f("name"), "must not be empty"));
+            }
+            if self.formulation[..i].iter().any(|o| o.name() == fm.name()) {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("name"),
+                    format!("\"{}\" is used twice", fm.name()),
+                ));
+            }
+            if self.absorption.is_none() {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("kind"),
+                    "a formulation needs an [absorption] table (Peff)",
+                ));
+            }
+            match fm {
+                Formulation::Solution { .. } => {}
+                Formulation::Particles {
+                    radius_um,
+                    density_g_per_ml,
+                    diffusion_cm2_per_s,
+                    source,
+                    ..
+                } => {
+                    c.positive(&f("radius_um"), *radius_um)?;
+                    c.positive(&f("density_g_per_ml"), *density_g_per_ml)?;
+                    c.positive(&f("diffusion_cm2_per_s"), *diffusion_cm2_per_s)?;
+                    c.source(&f("source"), source)?;
+                    if self
+                        .absorption
+                        .as_ref()
+                        .and_then(|a| a.solubility_mg_per_ml.as_ref())
+                        .is_none()
+                    {
+                        return Err(PbpkError::invalid(
+                            path,
+                            "absorption.solubility_mg_per_ml",
+                            format!(
+                                "the particles formulation \"{}\" needs the solubility (mg/mL)",
+                                fm.name()
+                            ),
+                        ));
+                    }
+                }
+                Formulation::Weibull {
+                    lag_h,
+                    td_h,
+                    beta,
+                    source,
+                    ..
+                } => {
+                    c.non_negative(&f("lag_h"), *lag_h)?;
+                    c.positive(&f("td_h"), *td_h)?;
+                    c.positive(&f("beta"), *beta)?;
+                    c.source(&f("source"), source)?;
+                }
+            }
+        }
+        for (i, it) in self.interaction.iter().enumerate() {
+            let f = |s: &str| format!("interaction[{i}].{s}");
+            if it.enzyme().trim().is_empty() {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("enzyme"),
+                    "name the enzyme, e.g. \"CYP3A4\"",
+                ));
+            }
+            let (fu_inc, source) = match it {
+                Interaction::Competitive {
+                    ki_umol_per_l,
+                    fu_inc,
+                    source,
+                    ..
+                }
+                | Interaction::NonCompetitive {
+                    ki_umol_per_l,
+                    fu_inc,
+                    source,
+                    ..
+                }
+                | Interaction::Uncompetitive {
+                    ki_umol_per_l,
+                    fu_inc,
+                    source,
+                    ..
+                } => {
+                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    (fu_inc, source)
+                }
+                Interaction::Mixed {
+                    ki_umol_per_l,
+                    kiu_umol_per_l,
+                    fu_inc,
+                    source,
+                    ..
+                } => {
+                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    c.positive(&f("kiu_umol_per_l"), *kiu_umol_per_l)?;
+                    (fu_inc, source)
+                }
+                Interaction::MechanismBased {
+                    ki_umol_per_l,
+                    kinact_per_h,
+                    fu_inc,
+                    source,
+                    ..
+                } => {
+                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    c.positive(&f("kinact_per_h"), *kinact_per_h)?;
+                    (fu_inc, source)
+                }
+                Interaction::Induction {
+                    emax,
+                    ec50_umol_per_l,
+                    hill,
+                    fu_inc,
+                    source,
+                    ..
+                } => {
+                    c.non_negative(&f("emax"), *emax)?;
+                    c.positive(&f("ec50_umol_per_l"), *ec50_umol_per_l)?;
+                    c.positive(&f("hill"), *hill)?;
+                    (fu_inc, source)
+                }
+            };
+            if !(*fu_inc > 0.0 && *fu_inc <= 1.0) {
+                return Err(PbpkError::invalid(path, f("fu_inc"), "must be in (0, 1]"));
+            }
+            c.source(&f("source"), source)?;
         }
         Ok(())
     }

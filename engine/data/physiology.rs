@@ -153,14 +153,102 @@ pub struct TissueComposition {
     pub phospholipid_pt: f64,
 }
 
-/// Enterocyte (gut wall) compartment for first-pass gut metabolism (the Qgut idea:
-/// drug absorbed into enterocytes leaves by villous blood flow or is metabolised).
+/// Gut lumen segments of the compartmental absorption and transit model, in transit order.
+/// The seven small-intestine segments follow Yu & Amidon's CAT model (Int J Pharm
+/// 1999;186:119-125: seven compartments of equal transit time).
+pub const GUT_SEGMENTS: [&str; 9] = [
+    "stomach",
+    "duodenum",
+    "jejunum_1",
+    "jejunum_2",
+    "ileum_1",
+    "ileum_2",
+    "ileum_3",
+    "ileum_4",
+    "colon",
+];
+
+/// Indices into `GUT_SEGMENTS` of the small-intestine segments (each has enterocytes).
+pub const SMALL_INTESTINE: std::ops::Range<usize> = 1..8;
+/// Index of the colon in `GUT_SEGMENTS`.
+pub const COLON: usize = 8;
+
+/// The gut: enterocytes (gut wall) for first-pass metabolism (the Qgut idea: drug absorbed
+/// into enterocytes leaves by villous blood flow or is metabolised) and the lumen segments.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GutWall {
+    /// Total small-intestine enterocyte volume; split between segments by mucosal surface.
     pub enterocyte_volume_l: f64,
+    /// Total villous blood flow; split between segments by mucosal surface.
     pub villous_blood_flow_l_per_h: f64,
     pub source: String,
+    /// Lumen segments by name (all of `GUT_SEGMENTS`).
+    pub segments: BTreeMap<String, GutSegment>,
+}
+
+/// One lumen segment. Absorption from a cylinder of radius R with effective permeability
+/// Peff: ka = 2 Peff / R (Yu & Amidon 1999).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GutSegment {
+    /// Mean residence time (first-order transit to the next segment: k = 1 / time).
+    pub transit_time_h: f64,
+    /// Radius and length of the tube (not needed for the stomach, which absorbs nothing).
+    #[serde(default)]
+    pub radius_cm: Option<f64>,
+    #[serde(default)]
+    pub length_cm: Option<f64>,
+    /// Fluid volume in the segment (for dissolution: concentration = amount / volume).
+    pub fluid_volume_l: f64,
+    pub ph: f64,
+    /// Effective absorptive surface relative to the smooth tube, relative to the small
+    /// intestine (1 there): scales the drug's jejunal Peff in this segment.
+    #[serde(default = "one")]
+    pub permeability_scale: f64,
+    /// Share of each gut enzyme's total amount in this segment (small intestine only; an
+    /// enzyme not listed is split by mucosal surface).
+    #[serde(default)]
+    pub enzyme_fraction: BTreeMap<String, f64>,
+    pub source: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl GutWall {
+    pub fn segment(&self, i: usize) -> &GutSegment {
+        &self.segments[GUT_SEGMENTS[i]]
+    }
+
+    /// Mucosal (smooth-tube) surface 2 pi R L of segment i, cm^2.
+    pub fn surface_cm2(&self, i: usize) -> f64 {
+        let s = self.segment(i);
+        2.0 * std::f64::consts::PI * s.radius_cm.unwrap_or(0.0) * s.length_cm.unwrap_or(0.0)
+    }
+
+    /// Share of the small-intestine mucosal surface in SI segment i.
+    pub fn surface_share(&self, i: usize) -> f64 {
+        let total: f64 = SMALL_INTESTINE.map(|j| self.surface_cm2(j)).sum();
+        self.surface_cm2(i) / total
+    }
+
+    /// Share of `enzyme`'s intestinal amount in SI segment i.
+    pub fn enzyme_share(&self, enzyme: &str, i: usize) -> f64 {
+        let listed = SMALL_INTESTINE
+            .clone()
+            .any(|j| self.segment(j).enzyme_fraction.contains_key(enzyme));
+        if listed {
+            self.segment(i)
+                .enzyme_fraction
+                .get(enzyme)
+                .copied()
+                .unwrap_or(0.0)
+        } else {
+            self.surface_share(i)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -412,6 +500,82 @@ impl PhysiologyFile {
             self.gut.villous_blood_flow_l_per_h,
         )?;
         c.source("gut.source", &self.gut.source)?;
+        for name in self.gut.segments.keys() {
+            if !GUT_SEGMENTS.contains(&name.as_str()) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("gut.segments.{name}"),
+                    format!("unknown segment; expected {}", GUT_SEGMENTS.join(", ")),
+                ));
+            }
+        }
+        for (i, name) in GUT_SEGMENTS.iter().enumerate() {
+            let f = |x: &str| format!("gut.segments.{name}.{x}");
+            let Some(seg) = self.gut.segments.get(*name) else {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("gut.segments.{name}"),
+                    format!(
+                        "missing; the transit model needs every segment: {}",
+                        GUT_SEGMENTS.join(", ")
+                    ),
+                ));
+            };
+            c.positive(&f("transit_time_h"), seg.transit_time_h)?;
+            c.positive(&f("fluid_volume_l"), seg.fluid_volume_l)?;
+            c.non_negative(&f("permeability_scale"), seg.permeability_scale)?;
+            check_ph(path, &f("ph"), seg.ph)?;
+            c.source(&f("source"), &seg.source)?;
+            if i > 0 {
+                for (x, v) in [("radius_cm", seg.radius_cm), ("length_cm", seg.length_cm)] {
+                    match v {
+                        Some(v) => c.positive(&f(x), v)?,
+                        None => {
+                            return Err(PbpkError::invalid(
+                                path,
+                                f(x),
+                                "missing; absorbing segments need radius_cm and length_cm",
+                            ))
+                        }
+                    }
+                }
+            }
+            for (e, v) in &seg.enzyme_fraction {
+                c.fraction(&f(&format!("enzyme_fraction.{e}")), *v)?;
+                if !SMALL_INTESTINE.contains(&i) && *v > 0.0 {
+                    return Err(PbpkError::invalid(
+                        path,
+                        f(&format!("enzyme_fraction.{e}")),
+                        "only small-intestine segments have enterocytes with enzymes",
+                    ));
+                }
+            }
+        }
+        let enzymes: std::collections::BTreeSet<&String> = self
+            .gut
+            .segments
+            .values()
+            .flat_map(|s| s.enzyme_fraction.keys())
+            .collect();
+        for e in enzymes {
+            let sum: f64 = SMALL_INTESTINE
+                .map(|j| {
+                    self.gut
+                        .segment(j)
+                        .enzyme_fraction
+                        .get(e)
+                        .copied()
+                        .unwrap_or(0.0)
+                })
+                .sum();
+            if (sum - 1.0).abs() > 0.01 {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("gut.segments.*.enzyme_fraction.{e}"),
+                    format!("the shares of {e} over the small-intestine segments sum to {sum:.3}; they must sum to 1"),
+                ));
+            }
+        }
         if self.gut.villous_blood_flow_l_per_h
             > self
                 .organ("small_intestine")

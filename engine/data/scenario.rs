@@ -70,6 +70,10 @@ pub struct Dose {
     pub times: u32,
     #[serde(default)]
     pub duration_h: Option<f64>,
+    /// Oral product, by name from the compound's `[[formulation]]` list (default: the first
+    /// listed, or a solution).
+    #[serde(default)]
+    pub formulation: Option<String>,
 }
 
 fn one() -> u32 {
@@ -116,6 +120,14 @@ pub struct Compare {
     pub compound: String,
     pub test: String,
     pub reference: String,
+    /// Also find the dose of `compound` in the test arm that restores the reference AUC
+    /// (a root-find on the dose; default true).
+    #[serde(default = "yes")]
+    pub adjust_dose: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One observed clinical value with its study.
@@ -125,7 +137,8 @@ pub struct Observed {
     pub compound: String,
     pub arm: String,
     /// One of `cmax_mg_per_L`, `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`, `t_half_h`,
-    /// `vss_l_per_kg`, `cl_l_per_h`, `f_oral`.
+    /// `vss_l_per_kg`, `cl_l_per_h`, `f_oral`; or, with `arm` the test arm of a `[[compare]]`
+    /// of this compound, `auc_ratio` or `cmax_ratio`.
     pub metric: String,
     pub value: f64,
     /// Accepted fold error for the check (default 2).
@@ -134,7 +147,7 @@ pub struct Observed {
     pub source: String,
 }
 
-pub const OBSERVED_METRICS: [&str; 8] = [
+pub const OBSERVED_METRICS: [&str; 10] = [
     "cmax_mg_per_L",
     "tmax_h",
     "auc_mg_h_per_L",
@@ -143,6 +156,8 @@ pub const OBSERVED_METRICS: [&str; 8] = [
     "vss_l_per_kg",
     "cl_l_per_h",
     "f_oral",
+    "auc_ratio",
+    "cmax_ratio",
 ];
 
 impl Scenario {
@@ -288,6 +303,13 @@ impl Scenario {
                         ))
                     }
                     _ => {}
+                }
+                if d.formulation.is_some() && d.route != Route::Oral {
+                    return Err(PbpkError::invalid(
+                        path,
+                        f("formulation"),
+                        "only oral doses take a `formulation`",
+                    ));
                 }
                 let last = *d.times_h().last().unwrap_or(&d.at_h);
                 if last >= end {

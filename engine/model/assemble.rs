@@ -1,4 +1,4 @@
-//! Model assembly: organs and flows of one individual into an ODE system per compound.
+//! Model assembly: organs and flows of one individual into an ODE system.
 //!
 //! Perfusion-limited organs (well-stirred): an organ of volume V with vascular fraction
 //! f_vas holds drug with organ:plasma ratio K = f_vas B:P + (1 - f_vas) Kp, so
@@ -11,27 +11,79 @@
 //! CL_H = Q B:P fu CLint / (Q B:P + fu CLint) at steady state, plasma-referenced) and by
 //! glomerular filtration and secretion from the kidney.
 //!
-//! Oral absorption: the lumen empties first order at ka (the apparent absorption rate
-//! constant of popPK analyses), a fraction fa into the enterocytes and 1 - fa to faeces. Enterocytes (volume V_ent,
-//! unbound fraction fu_gut) either metabolise (intestinal enzyme amount) or pass drug into
-//! the portal vein with the villous blood flow Q_villi, so Fg = Q_villi / (Q_villi +
-//! fu_gut CLint,gut) emerges (the Qgut idea; Yang et al. Curr Drug Metab 2007;8:676).
+//! Oral absorption (compartmental absorption and transit; Yu & Amidon, Int J Pharm
+//! 1999;186:119): drug moves stomach -> 7 small-intestine segments -> colon -> faeces by
+//! first-order transit (k = 1 / transit time), dissolved and undissolved alike. Dissolved
+//! drug permeates into the enterocytes of each small-intestine segment at
+//! ka = 2 Peff / R (segment radius R), and from the colon into the large-intestine tissue.
+//! Each segment's enterocytes (volume and villous flow split by mucosal surface, unbound
+//! fraction fu_gut) metabolise with that segment's share of the gut enzymes or pass drug
+//! into the portal vein with the villous blood flow, so Fg emerges (the Qgut idea; Yang et
+//! al. Curr Drug Metab 2007;8:676).
+//!
+//! Enzymes inhibited, inactivated or induced by a compound of the model get an amount state
+//! per site (liver, each segment's enterocytes) and their metabolism terms use it (see
+//! `enzymes`); all other metabolism uses the fixed baseline amount.
 
-use super::clearance::{enzyme_pathways, renal_clearance_l_per_h, Kinetics, Site};
-use super::layout::Layout;
+use super::clearance::{enzyme_pathways, renal_clearance_l_per_h, Kinetics, Pathway, Site};
+use super::enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Probe, Turnover};
+use super::layout::{EnzymeSite, Layout, N_SI};
 use super::partition::kp;
 use super::{CompoundInfo, MichaelisMenten, Model, Transfer};
-use crate::data::compound::Compound;
-use crate::data::physiology::{Drain, Physiology, ORGANS};
-use crate::error::Result;
+use crate::data::compound::{Compound, Interaction};
+use crate::data::physiology::{Drain, Physiology, COLON, GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
+use crate::error::{PbpkError, Result};
+
+/// Seconds per hour: Peff (cm/s) x 2 / R (cm) x 3600 = ka (1/h).
+const S_PER_H: f64 = 3600.0;
+
+/// Where one compound's drug sits, for reading unbound concentrations at enzyme sites.
+struct Sites {
+    liver: Probe,
+    gut: [Probe; N_SI],
+}
+
+/// The (enzyme, site) pairs that need a dynamic amount: every enzyme some compound
+/// inhibits, inactivates or induces, at the liver and every segment that has it.
+fn dynamic_enzymes(
+    phys: &Physiology,
+    compounds: &[(Compound, String)],
+) -> Vec<(String, EnzymeSite)> {
+    let mut out: Vec<(String, EnzymeSite)> = Vec::new();
+    for (c, _) in compounds {
+        for it in &c.interaction {
+            let e = it.enzyme().to_string();
+            if out.iter().any(|(x, _)| *x == e) {
+                continue;
+            }
+            if phys.hepatic_enzyme_pmol(&e).unwrap_or(0.0) > 0.0 {
+                out.push((e.clone(), EnzymeSite::Liver));
+            }
+            let gut = phys.gut_enzyme_pmol(&e).unwrap_or(0.0);
+            for (i, seg) in SMALL_INTESTINE.enumerate() {
+                if gut * phys.gut.enzyme_share(&e, seg) > 0.0 {
+                    out.push((e.clone(), EnzymeSite::Gut(i)));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// Assemble the model of `phys` dosed with `compounds`. `labels` name each compound's file
 /// for error messages.
 pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<Model> {
-    let layout = Layout::new(compounds.len());
+    let dynamic = dynamic_enzymes(phys, compounds);
+    let layout = Layout::new(compounds.len(), &dynamic);
     let mut transfers = Vec::new();
     let mut saturable = Vec::new();
+    let mut metabolism = Vec::new();
     let mut infos = Vec::new();
+    let mut sites = Vec::new();
+    let v_ent_total = phys.gut.enterocyte_volume_l;
+    let share: [f64; N_SI] =
+        std::array::from_fn(|i| phys.gut.surface_share(SMALL_INTESTINE.start + i));
+    let v_ent: [f64; N_SI] = share.map(|s| s * v_ent_total);
 
     for ((c, label), s) in compounds.iter().zip(&layout.compounds) {
         let bp = c.blood_plasma_ratio.value;
@@ -55,7 +107,6 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let fu_gut = absorption
             .and_then(|a| a.fu_gut.as_ref())
             .map_or(1.0, |f| f.value);
-        let v_ent = phys.gut.enterocyte_volume_l;
 
         // Blood flow (L/h) x B:P / capacity = rate constant (1/h).
         let mut flow = |from: usize, to: usize, q_blood: f64, cap_from: f64| {
@@ -87,58 +138,57 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let liver_i = ORGANS.iter().position(|o| *o == "liver").unwrap();
         flow(s.portal, liver, portal_flow, cap_portal);
 
-        // Hepatic metabolism from the unbound liver concentration fu x A / cap.
+        sites.push(Sites {
+            liver: Probe {
+                state: liver,
+                scale_per_l: fu / cap_organ[liver_i],
+            },
+            gut: std::array::from_fn(|i| Probe {
+                state: s.enterocytes[i],
+                scale_per_l: fu_gut / v_ent[i],
+            }),
+        });
+        let here = sites.last().unwrap();
+
+        // Hepatic and gut-wall metabolism.
         let liver_pathways = enzyme_pathways(c, phys, Site::Liver, label)?;
         let gut_pathways = enzyme_pathways(c, phys, Site::Gut, label)?;
-        let add = |from: usize,
-                   to: usize,
-                   k: &Kinetics,
-                   scale: f64,
-                   tr: &mut Vec<Transfer>,
-                   sat: &mut Vec<MichaelisMenten>| match *k {
-            Kinetics::Linear { clint_u_l_per_h } => {
-                if clint_u_l_per_h > 0.0 {
-                    tr.push(Transfer {
-                        from,
-                        to,
-                        k_per_h: clint_u_l_per_h * scale,
-                    })
-                }
-            }
-            Kinetics::Saturable {
-                vmax_mg_per_h,
-                km_u_mg_per_l,
-            } => {
-                if vmax_mg_per_h > 0.0 {
-                    sat.push(MichaelisMenten {
-                        from,
-                        to,
-                        vmax_mg_per_h,
-                        km_mg_per_l: km_u_mg_per_l,
-                        scale_per_l: scale,
-                    })
-                }
-            }
-        };
         for p in &liver_pathways {
-            add(
-                liver,
+            let dyn_state = p
+                .enzyme
+                .as_deref()
+                .and_then(|e| layout.enzyme_state(e, EnzymeSite::Liver));
+            add_pathway(
+                p,
+                1.0,
+                here.liver,
                 s.metabolised_liver,
-                &p.kinetics,
-                fu / cap_organ[liver_i],
+                dyn_state,
                 &mut transfers,
                 &mut saturable,
+                &mut metabolism,
             );
         }
         for p in &gut_pathways {
-            add(
-                s.enterocyte,
-                s.metabolised_gut,
-                &p.kinetics,
-                fu_gut / v_ent,
-                &mut transfers,
-                &mut saturable,
-            );
+            for (i, &surface) in share.iter().enumerate() {
+                let seg_share = p.enzyme.as_deref().map_or(surface, |e| {
+                    phys.gut.enzyme_share(e, SMALL_INTESTINE.start + i)
+                });
+                let dyn_state = p
+                    .enzyme
+                    .as_deref()
+                    .and_then(|e| layout.enzyme_state(e, EnzymeSite::Gut(i)));
+                add_pathway(
+                    p,
+                    seg_share,
+                    here.gut[i],
+                    s.metabolised_gut,
+                    dyn_state,
+                    &mut transfers,
+                    &mut saturable,
+                    &mut metabolism,
+                );
+            }
         }
 
         // Renal clearance from kidney plasma.
@@ -153,28 +203,62 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             });
         }
 
-        // Oral absorption and the enterocytes.
-        if let Some(a) = absorption {
-            let ka = a.ka_per_h.value;
-            let fa = a.fa.value;
+        // Gut lumen transit (dissolved and undissolved alike), then faeces.
+        for (seg, name) in GUT_SEGMENTS.iter().enumerate() {
+            let k = 1.0 / phys.gut.segments[*name].transit_time_h;
+            let (to_lumen, to_solid) = if seg + 1 < GUT_SEGMENTS.len() {
+                (s.lumen[seg + 1], s.solid[seg + 1])
+            } else {
+                (s.faeces, s.faeces)
+            };
             transfers.push(Transfer {
-                from: s.lumen,
-                to: s.enterocyte,
-                k_per_h: fa * ka,
+                from: s.lumen[seg],
+                to: to_lumen,
+                k_per_h: k,
             });
-            if fa < 1.0 {
-                transfers.push(Transfer {
-                    from: s.lumen,
-                    to: s.faeces,
-                    k_per_h: (1.0 - fa) * ka,
-                });
+            transfers.push(Transfer {
+                from: s.solid[seg],
+                to: to_solid,
+                k_per_h: k,
+            });
+        }
+        // Permeation: ka = 2 Peff / R, into the enterocytes (small intestine) or the
+        // large-intestine tissue (colon).
+        if let Some(peff) = c.peff_cm_per_s() {
+            for seg in SMALL_INTESTINE.chain([COLON]) {
+                let g = phys.gut.segment(seg);
+                let r = g.radius_cm.unwrap_or(f64::INFINITY);
+                let scale = match (
+                    seg,
+                    absorption.and_then(|a| a.colon_permeability_ratio.as_ref()),
+                ) {
+                    (COLON, Some(ratio)) => ratio.value,
+                    _ => g.permeability_scale,
+                };
+                let ka = 2.0 * peff * scale / r * S_PER_H;
+                let to = if seg == COLON {
+                    s.organ("large_intestine")
+                } else {
+                    s.enterocytes[seg - SMALL_INTESTINE.start]
+                };
+                if ka > 0.0 {
+                    transfers.push(Transfer {
+                        from: s.lumen[seg],
+                        to,
+                        k_per_h: ka,
+                    });
+                }
             }
         }
-        transfers.push(Transfer {
-            from: s.enterocyte,
-            to: s.portal,
-            k_per_h: phys.gut.villous_blood_flow_l_per_h / v_ent,
-        });
+        // Enterocytes -> portal vein with the villous blood flow (segment share of Qvilli
+        // over segment share of the volume: the same constant in every segment).
+        for ((&ent, sh), v) in s.enterocytes.iter().zip(share).zip(v_ent) {
+            transfers.push(Transfer {
+                from: ent,
+                to: s.portal,
+                k_per_h: phys.gut.villous_blood_flow_l_per_h * sh / v,
+            });
+        }
 
         let vss = cap_venous + cap_arterial + cap_portal + cap_organ.iter().sum::<f64>();
         infos.push(CompoundInfo {
@@ -186,6 +270,9 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             vss_l: vss,
             venous_capacity_l: cap_venous,
             organ_volume_l: ORGANS.map(|o| phys.organ(o).volume_l),
+            enterocyte_volume_l: v_ent,
+            fu_gut,
+            liver_capacity_l: cap_organ[liver_i],
             clint_liver_l_per_h: liver_pathways
                 .iter()
                 .map(|p| (p.label.clone(), p.kinetics.clint_l_per_h()))
@@ -196,13 +283,187 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 .collect(),
         });
     }
+
+    // Interactions: reversible inhibitors join the metabolism terms of their enzyme at
+    // each site; inactivators, inducers and (as protecting ligands) reversible inhibitors
+    // join the enzyme's turnover.
+    let mut turnover = Vec::new();
+    for es in &layout.enzymes {
+        let (e0, kdeg) = match es.site {
+            EnzymeSite::Liver => (
+                phys.hepatic_enzyme_pmol(&es.enzyme).unwrap_or(0.0),
+                phys.enzymes.liver.get(&es.enzyme).map(|e| e.kdeg_per_h),
+            ),
+            EnzymeSite::Gut(i) => (
+                phys.gut_enzyme_pmol(&es.enzyme).unwrap_or(0.0)
+                    * phys.gut.enzyme_share(&es.enzyme, SMALL_INTESTINE.start + i),
+                phys.enzymes.gut.get(&es.enzyme).map(|e| e.kdeg_per_h),
+            ),
+        };
+        let kdeg = kdeg.ok_or_else(|| {
+            PbpkError::invalid(
+                &phys.name,
+                format!("enzymes.*.{}.kdeg_per_h", es.enzyme),
+                "an enzyme that a compound inhibits, inactivates or induces needs its degradation rate constant",
+            )
+        })?;
+        let mut t = Turnover {
+            state: es.state,
+            e0_pmol: e0,
+            kdeg_per_h: kdeg,
+            inducers: Vec::new(),
+            ligands: Vec::new(),
+        };
+        for (k, (c, _)) in compounds.iter().enumerate() {
+            let probe = match es.site {
+                EnzymeSite::Liver => sites[k].liver,
+                EnzymeSite::Gut(i) => sites[k].gut[i],
+            };
+            // umol/L x MW (g/mol) / 1000 = mg/L; unbound: x fu_inc.
+            let mg = |umol: f64, fu_inc: f64| umol * fu_inc * c.mw() / 1000.0;
+            for it in c.interaction.iter().filter(|i| i.enzyme() == es.enzyme) {
+                let inhibitor = |ki: f64, kiu: f64| Inhibitor {
+                    conc: probe,
+                    ki_mg_per_l: ki,
+                    kiu_mg_per_l: kiu,
+                };
+                let inf = f64::INFINITY;
+                let reversible = match it {
+                    Interaction::Competitive {
+                        ki_umol_per_l,
+                        fu_inc,
+                        ..
+                    } => Some(inhibitor(mg(*ki_umol_per_l, *fu_inc), inf)),
+                    Interaction::NonCompetitive {
+                        ki_umol_per_l,
+                        fu_inc,
+                        ..
+                    } => {
+                        let k = mg(*ki_umol_per_l, *fu_inc);
+                        Some(inhibitor(k, k))
+                    }
+                    Interaction::Uncompetitive {
+                        ki_umol_per_l,
+                        fu_inc,
+                        ..
+                    } => Some(inhibitor(inf, mg(*ki_umol_per_l, *fu_inc))),
+                    Interaction::Mixed {
+                        ki_umol_per_l,
+                        kiu_umol_per_l,
+                        fu_inc,
+                        ..
+                    } => Some(inhibitor(
+                        mg(*ki_umol_per_l, *fu_inc),
+                        mg(*kiu_umol_per_l, *fu_inc),
+                    )),
+                    Interaction::MechanismBased {
+                        ki_umol_per_l,
+                        kinact_per_h,
+                        fu_inc,
+                        ..
+                    } => {
+                        t.ligands.push(Ligand {
+                            conc: probe,
+                            k_mg_per_l: mg(*ki_umol_per_l, *fu_inc),
+                            kinact_per_h: *kinact_per_h,
+                        });
+                        None
+                    }
+                    Interaction::Induction {
+                        emax,
+                        ec50_umol_per_l,
+                        hill,
+                        fu_inc,
+                        ..
+                    } => {
+                        t.inducers.push(Inducer {
+                            conc: probe,
+                            emax: *emax,
+                            ec50_mg_per_l: mg(*ec50_umol_per_l, *fu_inc),
+                            hill: *hill,
+                        });
+                        None
+                    }
+                };
+                if let Some(inh) = reversible {
+                    if inh.ki_mg_per_l.is_finite() {
+                        t.ligands.push(Ligand {
+                            conc: probe,
+                            k_mg_per_l: inh.ki_mg_per_l,
+                            kinact_per_h: 0.0,
+                        });
+                    }
+                    for m in metabolism
+                        .iter_mut()
+                        .filter(|m: &&mut Metabolism| m.enzyme == es.state)
+                    {
+                        m.inhibitors.push(inh);
+                    }
+                }
+            }
+        }
+        turnover.push(t);
+    }
+
     Ok(Model {
         layout,
         transfers,
         saturable,
+        metabolism,
+        turnover,
+        releases: Vec::new(),
+        dissolutions: Vec::new(),
         infusions: Vec::new(),
+        dose_times: vec![Vec::new(); compounds.len()],
         compounds: infos,
     })
+}
+
+/// Add one pathway's metabolism at one site, `share` of the pathway's enzyme amount:
+/// by a dynamic enzyme state if there is one, else with the fixed baseline amount.
+#[allow(clippy::too_many_arguments)]
+fn add_pathway(
+    p: &Pathway,
+    share: f64,
+    at: Probe,
+    sink: usize,
+    dynamic: Option<usize>,
+    transfers: &mut Vec<Transfer>,
+    saturable: &mut Vec<MichaelisMenten>,
+    metabolism: &mut Vec<Metabolism>,
+) {
+    if share <= 0.0 || p.kinetics.clint_l_per_h() <= 0.0 {
+        return;
+    }
+    if let (Some(enzyme), Some((rate_per_pmol, km))) = (dynamic, p.per_pmol()) {
+        metabolism.push(Metabolism {
+            substrate: at,
+            from: at.state,
+            to: sink,
+            enzyme,
+            rate_at_e0: rate_per_pmol * p.amount_pmol * share,
+            km_mg_per_l: km,
+            inhibitors: Vec::new(),
+        });
+        return;
+    }
+    match p.kinetics {
+        Kinetics::Linear { clint_u_l_per_h } => transfers.push(Transfer {
+            from: at.state,
+            to: sink,
+            k_per_h: clint_u_l_per_h * share * at.scale_per_l,
+        }),
+        Kinetics::Saturable {
+            vmax_mg_per_h,
+            km_u_mg_per_l,
+        } => saturable.push(MichaelisMenten {
+            from: at.state,
+            to: sink,
+            vmax_mg_per_h: vmax_mg_per_h * share,
+            km_mg_per_l: km_u_mg_per_l,
+            scale_per_l: at.scale_per_l,
+        }),
+    }
 }
 
 impl Model {

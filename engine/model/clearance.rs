@@ -41,7 +41,28 @@ impl Kinetics {
 #[derive(Debug, Clone)]
 pub struct Pathway {
     pub label: String,
+    /// The enzyme, if the pathway is attributed to one (for interactions and fm).
+    pub enzyme: Option<String>,
+    /// Enzyme amount at the site the kinetics were scaled with (pmol; 0 if none).
+    pub amount_pmol: f64,
     pub kinetics: Kinetics,
+}
+
+impl Pathway {
+    /// Kinetics per pmol of enzyme: (rate per pmol, unbound Km in mg/L if saturable), where
+    /// the rate is CLint (L/h/pmol) or Vmax (mg/h/pmol).
+    pub fn per_pmol(&self) -> Option<(f64, Option<f64>)> {
+        if self.amount_pmol <= 0.0 {
+            return None;
+        }
+        Some(match self.kinetics {
+            Kinetics::Linear { clint_u_l_per_h } => (clint_u_l_per_h / self.amount_pmol, None),
+            Kinetics::Saturable {
+                vmax_mg_per_h,
+                km_u_mg_per_l,
+            } => (vmax_mg_per_h / self.amount_pmol, Some(km_u_mg_per_l)),
+        })
+    }
 }
 
 pub enum Site {
@@ -139,6 +160,8 @@ pub fn enzyme_pathways(
                 };
                 out.push(Pathway {
                     label: enzyme.clone(),
+                    enzyme: Some(enzyme.clone()),
+                    amount_pmol,
                     kinetics,
                 });
             }
@@ -150,6 +173,11 @@ pub fn enzyme_pathways(
                 if matches!(site, Site::Liver) {
                     out.push(Pathway {
                         label: enzyme.clone().unwrap_or_else(|| "fitted".into()),
+                        enzyme: enzyme.clone(),
+                        amount_pmol: enzyme
+                            .as_deref()
+                            .and_then(|e| phys.hepatic_enzyme_pmol(e))
+                            .unwrap_or(0.0),
                         kinetics: Kinetics::Linear {
                             clint_u_l_per_h: *clint_u_l_per_h,
                         },

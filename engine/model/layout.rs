@@ -1,10 +1,17 @@
 //! The state index: names every state so nothing else counts offsets by hand.
 //!
 //! Per compound, in order: venous blood, arterial blood, portal vein, the 15 organs (in
-//! `ORGANS` order), gut lumen, enterocytes, and four sinks (metabolised in liver,
-//! metabolised in gut wall, excreted in urine, unabsorbed to faeces).
+//! `ORGANS` order), the enterocytes of the 7 small-intestine segments (together: the body),
+//! then the gut lumen (dissolved drug in each of the 9 `GUT_SEGMENTS`), undissolved or
+//! unreleased product in each segment, and four sinks (metabolised in liver, metabolised
+//! in gut wall, excreted in urine, lost to faeces). After all compounds: one enzyme-amount
+//! state (pmol) per enzyme and site whose amount can change (an inhibitor, inactivator or
+//! inducer of it is in the model).
 
-use crate::data::physiology::ORGANS;
+use crate::data::physiology::{GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
+
+pub const N_SI: usize = SMALL_INTESTINE.end - SMALL_INTESTINE.start;
+pub const N_SEG: usize = GUT_SEGMENTS.len();
 
 #[derive(Debug, Clone)]
 pub struct CompoundStates {
@@ -14,8 +21,12 @@ pub struct CompoundStates {
     pub portal: usize,
     /// Organ states, in `ORGANS` order.
     pub organs: [usize; ORGANS.len()],
-    pub lumen: usize,
-    pub enterocyte: usize,
+    /// Enterocytes of each small-intestine segment (index 0 = duodenum).
+    pub enterocytes: [usize; N_SI],
+    /// Dissolved drug in each gut lumen segment (`GUT_SEGMENTS` order).
+    pub lumen: [usize; N_SEG],
+    /// Undissolved (particles) or unreleased (modified release) product per segment.
+    pub solid: [usize; N_SEG],
     pub metabolised_liver: usize,
     pub metabolised_gut: usize,
     pub urine: usize,
@@ -23,28 +34,56 @@ pub struct CompoundStates {
     pub end: usize,
 }
 
+/// Where an enzyme sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnzymeSite {
+    Liver,
+    /// Enterocytes of small-intestine segment i (0 = duodenum).
+    Gut(usize),
+}
+
+/// One dynamic enzyme amount.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnzymeState {
+    pub enzyme: String,
+    pub site: EnzymeSite,
+    pub state: usize,
+}
+
 impl CompoundStates {
-    pub const LEN: usize = 3 + ORGANS.len() + 2 + 4;
+    pub const LEN: usize = 3 + ORGANS.len() + N_SI + 2 * N_SEG + 4;
 
     fn new(offset: usize) -> Self {
-        let mut organs = [0; ORGANS.len()];
-        for (i, o) in organs.iter_mut().enumerate() {
-            *o = offset + 3 + i;
-        }
-        let after = offset + 3 + ORGANS.len();
+        let mut next = offset;
+        let mut take = || {
+            next += 1;
+            next - 1
+        };
+        let venous = take();
+        let arterial = take();
+        let portal = take();
+        let organs = [(); ORGANS.len()].map(|_| take());
+        let enterocytes = [(); N_SI].map(|_| take());
+        let lumen = [(); N_SEG].map(|_| take());
+        let solid = [(); N_SEG].map(|_| take());
+        let metabolised_liver = take();
+        let metabolised_gut = take();
+        let urine = take();
+        let faeces = take();
         CompoundStates {
             offset,
-            venous: offset,
-            arterial: offset + 1,
-            portal: offset + 2,
+            venous,
+            arterial,
+            portal,
             organs,
-            lumen: after,
-            enterocyte: after + 1,
-            metabolised_liver: after + 2,
-            metabolised_gut: after + 3,
-            urine: after + 4,
-            faeces: after + 5,
-            end: after + 6,
+            enterocytes,
+            lumen,
+            solid,
+            metabolised_liver,
+            metabolised_gut,
+            urine,
+            faeces,
+            end: take(),
         }
     }
 
@@ -57,22 +96,35 @@ impl CompoundStates {
 
     /// States holding drug in the body (blood, organs, enterocytes), excluding lumen and sinks.
     pub fn body(&self) -> std::ops::Range<usize> {
-        self.venous..self.lumen
+        self.venous..self.lumen[0]
+    }
+
+    /// States holding drug in the gut lumen, dissolved or not.
+    pub fn gut_lumen(&self) -> std::ops::Range<usize> {
+        self.lumen[0]..self.metabolised_liver
     }
 
     /// Human-readable name of a state.
     pub fn state_name(&self, i: usize) -> String {
+        let find = |a: &[usize], prefix: &str, names: &[&str]| {
+            a.iter()
+                .position(|&s| s == i)
+                .map(|p| format!("{prefix}{}", names[p]))
+        };
+        let si: Vec<&str> = GUT_SEGMENTS[SMALL_INTESTINE].to_vec();
         match i {
             _ if i == self.venous => "venous_blood".into(),
             _ if i == self.arterial => "arterial_blood".into(),
             _ if i == self.portal => "portal_vein".into(),
-            _ if i == self.lumen => "gut_lumen".into(),
-            _ if i == self.enterocyte => "enterocytes".into(),
             _ if i == self.metabolised_liver => "metabolised_liver".into(),
             _ if i == self.metabolised_gut => "metabolised_gut".into(),
             _ if i == self.urine => "urine".into(),
             _ if i == self.faeces => "faeces".into(),
-            _ => ORGANS[i - self.organs[0]].to_string(),
+            _ => find(&self.organs, "", &ORGANS)
+                .or_else(|| find(&self.enterocytes, "enterocytes_", &si))
+                .or_else(|| find(&self.lumen, "lumen_", &GUT_SEGMENTS))
+                .or_else(|| find(&self.solid, "solid_", &GUT_SEGMENTS))
+                .unwrap_or_else(|| format!("state_{i}")),
         }
     }
 }
@@ -80,17 +132,38 @@ impl CompoundStates {
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub compounds: Vec<CompoundStates>,
+    pub enzymes: Vec<EnzymeState>,
     pub n_states: usize,
 }
 
 impl Layout {
-    pub fn new(n_compounds: usize) -> Self {
+    /// `enzymes`: the (enzyme, site) pairs that get a dynamic amount state.
+    pub fn new(n_compounds: usize, enzymes: &[(String, EnzymeSite)]) -> Self {
         let compounds: Vec<_> = (0..n_compounds)
             .map(|k| CompoundStates::new(k * CompoundStates::LEN))
             .collect();
+        let base = n_compounds * CompoundStates::LEN;
+        let enzymes: Vec<EnzymeState> = enzymes
+            .iter()
+            .enumerate()
+            .map(|(i, (e, site))| EnzymeState {
+                enzyme: e.clone(),
+                site: *site,
+                state: base + i,
+            })
+            .collect();
         Layout {
-            n_states: n_compounds * CompoundStates::LEN,
+            n_states: base + enzymes.len(),
             compounds,
+            enzymes,
         }
+    }
+
+    /// The state of `enzyme` at `site`, if it is dynamic.
+    pub fn enzyme_state(&self, enzyme: &str, site: EnzymeSite) -> Option<usize> {
+        self.enzymes
+            .iter()
+            .find(|e| e.enzyme == enzyme && e.site == site)
+            .map(|e| e.state)
     }
 }

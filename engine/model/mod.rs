@@ -10,11 +10,15 @@
 
 pub mod assemble;
 pub mod clearance;
+pub mod enzymes;
+pub mod gut;
 pub mod layout;
 pub mod partition;
 
 pub use assemble::assemble;
-pub use layout::{CompoundStates, Layout};
+pub use enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Turnover};
+pub use gut::{Dissolution, Release};
+pub use layout::{CompoundStates, EnzymeSite, Layout};
 
 /// A linear first-order transfer `dA_to += k A_from`, `dA_from -= k A_from` (to == None:
 /// the amount leaves the system, which the model never does; all sinks are states).
@@ -25,7 +29,7 @@ pub struct Transfer {
     pub k_per_h: f64,
 }
 
-/// Saturable elimination from `from` to `to`: v = vmax c / (km + c), c = scale x A_from
+/// Saturable elimination from `from` to `to`: v = vmax c / (km + |c|), c = scale x A_from
 /// (unbound concentration at the enzyme, mg/L).
 #[derive(Debug, Clone, Copy)]
 pub struct MichaelisMenten {
@@ -60,6 +64,11 @@ pub struct CompoundInfo {
     pub venous_capacity_l: f64,
     /// Organ volumes (L), in `ORGANS` order.
     pub organ_volume_l: [f64; crate::data::physiology::ORGANS.len()],
+    /// Enterocyte volume per small-intestine segment (L) and unbound fraction there.
+    pub enterocyte_volume_l: [f64; layout::N_SI],
+    pub fu_gut: f64,
+    /// Plasma-referenced capacity of the liver (L): unbound liver conc = fu x A / cap.
+    pub liver_capacity_l: f64,
     /// Hepatic and gut unbound intrinsic clearance per enzyme at low concentration (L/h).
     pub clint_liver_l_per_h: Vec<(String, f64)>,
     pub clint_gut_l_per_h: Vec<(String, f64)>,
@@ -71,7 +80,17 @@ pub struct Model {
     pub layout: Layout,
     pub transfers: Vec<Transfer>,
     pub saturable: Vec<MichaelisMenten>,
+    /// Metabolism by a dynamic enzyme amount, with reversible inhibition.
+    pub metabolism: Vec<Metabolism>,
+    /// Enzyme turnover: synthesis (with induction), degradation and inactivation.
+    pub turnover: Vec<Turnover>,
+    /// Modified-release products (time-dependent release, set per regimen).
+    pub releases: Vec<Release>,
+    /// Particle dissolution (set per regimen: depends on the dose).
+    pub dissolutions: Vec<Dissolution>,
     pub infusions: Vec<Infusion>,
+    /// Dose times of each compound (for release profiles), set per regimen.
+    pub dose_times: Vec<Vec<f64>>,
     pub compounds: Vec<CompoundInfo>,
 }
 
@@ -90,9 +109,24 @@ impl Model {
         }
         for m in &self.saturable {
             let c = m.scale_per_l * y[m.from];
-            let r = m.vmax_mg_per_h * c / (m.km_mg_per_l + c);
+            let r = m.vmax_mg_per_h * c / (m.km_mg_per_l + c.abs());
             dy[m.to] += r;
             dy[m.from] -= r;
+        }
+        for m in &self.metabolism {
+            m.rhs(y, dy);
+        }
+        for e in &self.turnover {
+            e.rhs(y, dy);
+        }
+        for r in &self.releases {
+            let k = r.rate_per_h(t, &self.dose_times[r.compound]);
+            let v = k * y[r.from];
+            dy[r.to] += v;
+            dy[r.from] -= v;
+        }
+        for d in &self.dissolutions {
+            d.rhs(y, dy);
         }
         for inf in &self.infusions {
             if t >= inf.start_h && t < inf.end_h {
@@ -102,7 +136,7 @@ impl Model {
     }
 
     /// Jacobian-vector product J(y) v (analytic).
-    pub fn jac_mul(&self, y: &[f64], v: &[f64], out: &mut [f64]) {
+    pub fn jac_mul(&self, y: &[f64], t: f64, v: &[f64], out: &mut [f64]) {
         out.iter_mut().for_each(|d| *d = 0.0);
         for tr in &self.transfers {
             let r = tr.k_per_h * v[tr.from];
@@ -111,15 +145,40 @@ impl Model {
         }
         for m in &self.saturable {
             let c = m.scale_per_l * y[m.from];
-            let d = m.vmax_mg_per_h * m.km_mg_per_l * m.scale_per_l / (m.km_mg_per_l + c).powi(2);
+            let d =
+                m.vmax_mg_per_h * m.km_mg_per_l * m.scale_per_l / (m.km_mg_per_l + c.abs()).powi(2);
             let r = d * v[m.from];
             out[m.to] += r;
             out[m.from] -= r;
         }
+        for m in &self.metabolism {
+            m.jac_mul(y, v, out);
+        }
+        for e in &self.turnover {
+            e.jac_mul(y, v, out);
+        }
+        for r in &self.releases {
+            let k = r.rate_per_h(t, &self.dose_times[r.compound]);
+            let d = k * v[r.from];
+            out[r.to] += d;
+            out[r.from] -= d;
+        }
+        for d in &self.dissolutions {
+            d.jac_mul(y, v, out);
+        }
+    }
+
+    /// The initial state: zero drug, every dynamic enzyme at its baseline (fraction 1).
+    pub fn initial_state(&self) -> Vec<f64> {
+        let mut y = vec![0.0; self.n_states()];
+        for e in &self.turnover {
+            y[e.state] = 1.0;
+        }
+        y
     }
 
     /// The constant matrix of the linear part (for analytic checks: dy/dt = A y when there
-    /// is no saturable term and no infusion).
+    /// is no saturable, enzyme, release or dissolution term and no infusion).
     pub fn linear_matrix(&self) -> Vec<Vec<f64>> {
         let n = self.n_states();
         let mut a = vec![vec![0.0; n]; n];

@@ -1,5 +1,7 @@
 //! `profiles.csv`: one row per arm, compound and time, with the venous plasma concentration
-//! (mg/L) and, on request, mean organ concentrations (mg/L of organ).
+//! (mg/L), on request mean organ concentrations (mg/L of organ), and, when the model has
+//! enzymes that change, their remaining fraction E/E0 (`CYP3A4_liver_fraction`,
+//! `CYP3A4_gut_fraction`: gut wall summed over segments).
 
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
@@ -18,10 +20,17 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         "plasma_mg_per_L".into(),
     ];
     header.extend(result.tissues.iter().map(|t| format!("{t}_mg_per_L")));
+    // Remaining enzyme fractions (same in every row of an arm at a time).
+    let enzyme_labels: Vec<String> = result
+        .arms
+        .first()
+        .map(|a| a.enzymes.iter().map(|(l, _)| l.clone()).collect())
+        .unwrap_or_default();
+    header.extend(enzyme_labels.iter().map(|l| format!("{l}_fraction")));
     w.write_record(&header).map_err(err)?;
     for arm in &result.arms {
         for c in &arm.compounds {
-            for (t, cp, tissues) in &c.profile {
+            for (i, (t, cp, tissues)) in c.profile.iter().enumerate() {
                 let mut row = vec![
                     arm.name.clone(),
                     c.compound.clone(),
@@ -29,6 +38,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                     format!("{cp:.6e}"),
                 ];
                 row.extend(tissues.iter().map(|v| format!("{v:.6e}")));
+                row.extend(arm.enzymes.iter().map(|(_, f)| format!("{:.6}", f[i].1)));
                 w.write_record(&row).map_err(err)?;
             }
         }

@@ -54,6 +54,19 @@ pub struct ComparisonSummary {
     pub reference: String,
     pub auc_ratio: Option<Stat>,
     pub cmax_ratio: Option<Stat>,
+    /// The victim dose in the test arm that restores the reference AUC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjusted_dose: Option<AdjustedDose>,
+}
+
+/// Result of the dose root-find: `factor` x each dose of the compound in the test arm
+/// (`dose_mg` when all its doses are equal).
+#[derive(Debug, Clone, Serialize)]
+pub struct AdjustedDose {
+    pub factor: f64,
+    pub dose_mg: Option<f64>,
+    pub converged: bool,
+    pub iterations: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

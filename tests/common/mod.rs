@@ -66,6 +66,5 @@ secretion_l_per_h = 2.0
 source = "test compound"
 
 [absorption]
-fa = { value = 0.8, source = "test compound" }
-ka_per_h = { value = 1.5, source = "test compound" }
+peff_cm_per_s = { value = 1.5e-5, source = "test compound" }
 "#;
