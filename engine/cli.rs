@@ -165,10 +165,17 @@ pub fn print_result(r: &RunResult) {
                     .map_or("-".into(), |f| format!("{:.2}", f.f_oral)),
             );
         }
-        for (label, series) in &arm.enzymes {
-            let min = series.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
-            let last = series.last().map_or(1.0, |x| x.1);
-            println!("  {label}: lowest remaining fraction {min:.3}, at the end {last:.3}");
+        for e in &arm.recovery {
+            let days = |d: Option<f64>| d.map_or("not by the end".into(), |d| format!("{d:.1} d"));
+            println!(
+                "  {}: lowest remaining fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): 80 % {}, 95 % {}",
+                e.enzyme,
+                e.min_fraction,
+                e.end_fraction,
+                e.last_perpetrator_dose_h,
+                days(e.days_to_80_percent),
+                days(e.days_to_95_percent)
+            );
         }
     }
     for cmp in &r.summary.comparisons {

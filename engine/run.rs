@@ -11,7 +11,8 @@ use crate::dosing::Regimen;
 use crate::error::{PbpkError, Result};
 use crate::model::{assemble, Model};
 use crate::report::summary::{
-    AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, ObservedCheck, Summary,
+    AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, EnzymeRecovery, ObservedCheck,
+    Summary,
 };
 use crate::solve::{integrate, Tolerances};
 
@@ -70,6 +71,8 @@ pub struct ArmRun {
     /// Remaining fraction of each dynamic enzyme (by site: liver, gut = all segments
     /// together) at each sample time: (label, [(t, fraction)]).
     pub enzymes: Vec<(String, Vec<(f64, f64)>)>,
+    /// Recovery after the last dose of a perpetrator, per enzyme and site.
+    pub recovery: Vec<EnzymeRecovery>,
 }
 
 #[derive(Debug, Clone)]
@@ -424,6 +427,7 @@ fn run_arm(
         tol,
     )?;
 
+    let enzymes = enzyme_fractions(&model, &samples);
     let end = s.simulation.end_h;
     let mut compounds = Vec::new();
     let mut mass_err: f64 = 0.0;
@@ -488,7 +492,13 @@ fn run_arm(
             } else {
                 1.0
             };
-            let fh = hepatic_availability(phys, &model, k);
+            let fh = hepatic_availability(phys, &model, k, |enzyme| {
+                enzymes
+                    .iter()
+                    .find(|(l, _)| *l == format!("{enzyme}_liver"))
+                    .and_then(|(_, series)| series.iter().rev().find(|(t, _)| *t <= last))
+                    .map_or(1.0, |x| x.1)
+            });
             Some(OralFractions {
                 fa,
                 fg,
@@ -512,8 +522,50 @@ fn run_arm(
         name: arm.name.clone(),
         compounds,
         mass_balance_rel_error: mass_err,
-        enzymes: enzyme_fractions(&model, &samples),
+        recovery: enzyme_recovery(&enzymes, &p.compounds, &regimen),
+        enzymes,
     })
+}
+
+/// Days from the last dose of any compound that acts on an enzyme until the enzyme is back
+/// to 80 % and 95 % of its baseline (after its lowest point), per enzyme and site.
+fn enzyme_recovery(
+    enzymes: &[(String, Vec<(f64, f64)>)],
+    compounds: &[(Compound, String)],
+    regimen: &Regimen,
+) -> Vec<EnzymeRecovery> {
+    enzymes
+        .iter()
+        .filter_map(|(label, series)| {
+            let enzyme = label.rsplit_once('_').map_or(label.as_str(), |x| x.0);
+            let last = compounds
+                .iter()
+                .enumerate()
+                .filter(|(_, (c, _))| c.interaction.iter().any(|i| i.enzyme() == enzyme))
+                .filter_map(|(k, _)| regimen.dose_times(k).last().copied())
+                .fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.max(t))))?;
+            let after: Vec<&(f64, f64)> = series.iter().filter(|(t, _)| *t >= last).collect();
+            let (i_min, min) = after
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1 .1.total_cmp(&b.1 .1))
+                .map(|(i, x)| (i, x.1))?;
+            let reach = |level: f64| {
+                after[i_min..]
+                    .iter()
+                    .find(|(_, f)| *f >= level)
+                    .map(|(t, _)| (t - last) / 24.0)
+            };
+            Some(EnzymeRecovery {
+                enzyme: label.clone(),
+                last_perpetrator_dose_h: last,
+                min_fraction: min,
+                end_fraction: series.last().map_or(1.0, |x| x.1),
+                days_to_80_percent: reach(0.8),
+                days_to_95_percent: reach(0.95),
+            })
+        })
+        .collect()
 }
 
 /// Remaining enzyme fractions E/E0 per enzyme and site group (liver; gut wall summed over
@@ -562,11 +614,22 @@ pub fn enzyme_fractions(
         .collect()
 }
 
-/// Hepatic availability at low concentration, well-stirred: Fh = Q B:P / (Q B:P + fu CLint).
-pub fn hepatic_availability(phys: &Physiology, model: &Model, k: usize) -> f64 {
+/// Hepatic availability at low concentration, well-stirred: Fh = Q B:P / (Q B:P + fu CLint),
+/// with each pathway's CLint scaled by `remaining(enzyme)`, the fraction of its enzyme left
+/// at the time of the oral dose (1 without interactions; reversible inhibition is ignored).
+pub fn hepatic_availability(
+    phys: &Physiology,
+    model: &Model,
+    k: usize,
+    remaining: impl Fn(&str) -> f64,
+) -> f64 {
     let info = &model.compounds[k];
     let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
-    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, c)| c).sum();
+    let clint: f64 = info
+        .clint_liver_l_per_h
+        .iter()
+        .map(|(e, c)| c * remaining(e))
+        .sum();
     let qb = q * info.blood_plasma_ratio;
     qb / (qb + info.fu_plasma * clint)
 }
@@ -604,6 +667,7 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
         .iter()
         .map(|a| ArmSummary {
             name: a.name.clone(),
+            enzymes: a.recovery.clone(),
             compounds: a
                 .compounds
                 .iter()
@@ -706,6 +770,12 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
 pub fn predicted_metric(c: &CompoundRun, metric: &str, phys: &Physiology) -> Option<f64> {
     match metric {
         "cmax_mg_per_L" => Some(c.nca.cmax),
+        // The pre-dose sample at the window end (the first of the two samples at a dose).
+        "ctrough_mg_per_L" => c
+            .profile
+            .iter()
+            .find(|(t, _, _)| *t >= c.window_h[1])
+            .map(|(_, cp, _)| *cp),
         "tmax_h" => Some(c.nca.tmax),
         "auc_mg_h_per_L" => Some(c.nca.auc),
         "auc_inf_mg_h_per_L" => c.nca.auc_inf,

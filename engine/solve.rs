@@ -79,6 +79,11 @@ pub fn integrate<S: System>(
         )
         .build()
         .map_err(|e| PbpkError::Solver(e.to_string()))?;
+    // diffsol counts Newton failures cumulatively over the whole solve (each is an ordinary
+    // step-size cut); a month of dosing accumulates more than its default 50. A genuinely
+    // failing solve still stops at the minimum step size.
+    let mut problem = problem;
+    problem.ode_options.max_nonlinear_solver_failures = 1_000_000;
     let mut solver = problem
         .bdf::<NalgebraLU<f64>>()
         .map_err(|e| PbpkError::Solver(e.to_string()))?;

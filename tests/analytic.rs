@@ -101,7 +101,7 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
     // Well-stirred liver (plasma-referenced): CL_H = Q B:P (1 - F_H); kidney likewise.
     let info = &m.compounds[0];
     let q_h = phys.organ("liver").blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h();
-    let cl_h = q_h * info.blood_plasma_ratio * (1.0 - hepatic_availability(&phys, &m, 0));
+    let cl_h = q_h * info.blood_plasma_ratio * (1.0 - hepatic_availability(&phys, &m, 0, |_| 1.0));
     let q_k = phys.organ("kidney").blood_flow_l_per_h.unwrap() * info.blood_plasma_ratio;
     let c = Compound::parse("linear_test", LINEAR_COMPOUND).unwrap();
     let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(&c, &phys);

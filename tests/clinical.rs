@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 
-const SCENARIOS: [&str; 8] = [
+const SCENARIOS: [&str; 9] = [
     "midazolam_iv",
     "midazolam_oral",
     "nifedipine_iv",
@@ -17,10 +17,26 @@ const SCENARIOS: [&str; 8] = [
     "amlodipine_oral",
     "lisinopril_oral",
     "ritonavir_midazolam",
+    "lpvr_nifedipine",
 ];
 
-/// (scenario, metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 6] = [
+/// (scenario, metric or compound/metric, why it misses).
+const KNOWN_MISSES: [(&str, &str, &str); 9] = [
+    (
+        "lpvr_nifedipine",
+        "lopinavir/cmax_mg_per_L",
+        "lopinavir over-predicted (about 2x; Ctrough 3x, AUC 2.5x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold",
+    ),
+    (
+        "lpvr_nifedipine",
+        "lopinavir/auc_mg_h_per_L",
+        "lopinavir: same mechanism as its Cmax (residual clearance too low under ritonavir)",
+    ),
+    (
+        "lpvr_nifedipine",
+        "lopinavir/ctrough_mg_per_L",
+        "lopinavir: same mechanism as its Cmax; the trough is most sensitive to the residual clearance",
+    ),
     (
         "nifedipine_oral",
         "cmax_mg_per_L",
@@ -80,7 +96,10 @@ fn predictions_within_stated_folds_of_observations() {
                     "MISS"
                 }
             );
-            let known = KNOWN_MISSES.iter().find(|k| k.0 == s && k.1 == o.metric);
+            let key = format!("{}/{}", o.compound, o.metric);
+            let known = KNOWN_MISSES
+                .iter()
+                .find(|k| k.0 == s && (k.1 == o.metric || k.1 == key));
             match (o.within_fold == Some(true), known) {
                 (true, None) | (false, Some(_)) => {}
                 (false, None) => failures.push(format!("{s} {}: predicted/observed = {ratio:.2} (outside {}-fold)", o.metric, o.fold)),

@@ -136,7 +136,7 @@ fn yes() -> bool {
 pub struct Observed {
     pub compound: String,
     pub arm: String,
-    /// One of `cmax_mg_per_L`, `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`, `t_half_h`,
+    /// One of `cmax_mg_per_L`, `ctrough_mg_per_L` (at the end of the window), `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`, `t_half_h`,
     /// `vss_l_per_kg`, `cl_l_per_h`, `f_oral`; or, with `arm` the test arm of a `[[compare]]`
     /// of this compound, `auc_ratio` or `cmax_ratio`.
     pub metric: String,
@@ -147,8 +147,9 @@ pub struct Observed {
     pub source: String,
 }
 
-pub const OBSERVED_METRICS: [&str; 10] = [
+pub const OBSERVED_METRICS: [&str; 11] = [
     "cmax_mg_per_L",
+    "ctrough_mg_per_L",
     "tmax_h",
     "auc_mg_h_per_L",
     "auc_inf_mg_h_per_L",

@@ -20,6 +20,22 @@ pub struct Summary {
 pub struct ArmSummary {
     pub name: String,
     pub compounds: Vec<CompoundSummary>,
+    /// Enzymes that a perpetrator in this arm acts on: lowest remaining fraction and the
+    /// recovery after the perpetrator's last dose.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enzymes: Vec<EnzymeRecovery>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnzymeRecovery {
+    /// Enzyme and site, e.g. `CYP3A4_liver`, `CYP3A4_gut` (all gut segments together).
+    pub enzyme: String,
+    pub last_perpetrator_dose_h: f64,
+    pub min_fraction: f64,
+    pub end_fraction: f64,
+    /// Days from the last perpetrator dose to 80 % / 95 % of baseline (null: not by end_h).
+    pub days_to_80_percent: Option<f64>,
+    pub days_to_95_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
