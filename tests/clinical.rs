@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 
-const SCENARIOS: [&str; 9] = [
+const SCENARIOS: [&str; 16] = [
     "midazolam_iv",
     "midazolam_oral",
     "nifedipine_iv",
@@ -18,10 +18,52 @@ const SCENARIOS: [&str; 9] = [
     "lisinopril_oral",
     "ritonavir_midazolam",
     "lpvr_nifedipine",
+    "nifedipine_er_oral",
+    "triazolam_iv",
+    "triazolam_oral",
+    "alprazolam_iv",
+    "alprazolam_oral",
+    "felodipine_iv",
+    "felodipine_oral",
 ];
 
 /// (scenario, metric or compound/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 9] = [
+const KNOWN_MISSES: [(&str, &str, &str); 16] = [
+    (
+        "alprazolam_oral",
+        "tmax_h",
+        "the tablet is dosed as a solution (disintegration and dissolution not represented), so the peak comes at 0.86 h against 1.73 h",
+    ),
+    (
+        "alprazolam_iv",
+        "vss_l_per_kg",
+        "Rodgers & Rowland for a neutral drug with fu 0.29 scales tissue uptake with octanol logP 2.19 and over-predicts Vss (1.7 vs 0.8 L/kg); the label fu 0.20 would lower it by about 30 %",
+    ),
+    (
+        "felodipine_iv",
+        "vss_l_per_kg",
+        "Rodgers & Rowland with logP 3.86 and fu 0.0036 gives 1.15 L/kg against 4.4; the literature logP spans 3.4-4.8 and OSP needed a fitted lipophilicity of 4.51; no measured B:P",
+    ),
+    (
+        "felodipine_iv",
+        "t_half_h",
+        "follows from the Vss miss (CL is fitted to IV clearance)",
+    ),
+    (
+        "felodipine_oral",
+        "f_oral",
+        "fa x Fg (0.57) matches the 0.45 reaching the portal vein (Lundahl 1997); the miss is Fh 0.12 against about 0.33: with CL fitted to 48 L/h and a predicted B:P of 0.56 the liver extracts 88 %; a B:P of 0.75-1 (which Edgar's 72 L/h implies) would give Fh 0.35-0.5",
+    ),
+    (
+        "felodipine_oral",
+        "cmax_mg_per_L",
+        "follows from the low Fh and the short half-life (Vss miss); 27 % of the ER dose leaves the colon unreleased",
+    ),
+    (
+        "nifedipine_er_oral",
+        "cmax_mg_per_L",
+        "the GITS Weibull comes from the USP in-vitro window (61 % released by 12 h), and the model peaks at 7.6 h against 15 h observed: in vivo the tablet delivers more slowly than in the dissolution test, and the colon (where most of it releases) absorbs with a generic Peff scale of 0.5 and 18 h residence; AUC is within 1.3-fold and the relative F to the capsule (0.63) matches the 0.65 reported",
+    ),
     (
         "lpvr_nifedipine",
         "lopinavir/cmax_mg_per_L",
