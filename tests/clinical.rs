@@ -27,7 +27,7 @@ const SCENARIOS: [&str; 16] = [
     "felodipine_oral",
 ];
 
-/// (scenario, metric or compound/metric, why it misses).
+/// (scenario, metric or compound/metric or arm/metric, why it misses).
 const KNOWN_MISSES: [(&str, &str, &str); 16] = [
     (
         "alprazolam_oral",
@@ -56,7 +56,7 @@ const KNOWN_MISSES: [(&str, &str, &str); 16] = [
     ),
     (
         "felodipine_oral",
-        "cmax_mg_per_L",
+        "er_10mg/cmax_mg_per_L",
         "follows from the low Fh and the short half-life (Vss miss); 27 % of the ER dose leaves the colon unreleased",
     ),
     (
@@ -138,10 +138,11 @@ fn predictions_within_stated_folds_of_observations() {
                     "MISS"
                 }
             );
-            let key = format!("{}/{}", o.compound, o.metric);
+            let by_compound = format!("{}/{}", o.compound, o.metric);
+            let by_arm = format!("{}/{}", o.arm, o.metric);
             let known = KNOWN_MISSES
                 .iter()
-                .find(|k| k.0 == s && (k.1 == o.metric || k.1 == key));
+                .find(|k| k.0 == s && (k.1 == o.metric || k.1 == by_compound || k.1 == by_arm));
             match (o.within_fold == Some(true), known) {
                 (true, None) | (false, Some(_)) => {}
                 (false, None) => failures.push(format!("{s} {}: predicted/observed = {ratio:.2} (outside {}-fold)", o.metric, o.fold)),
