@@ -38,11 +38,28 @@ pub enum Command {
     },
     /// List shipped and local physiologies, compounds and scenarios.
     List,
+    /// Run a scenario and print only its interaction table: the dynamic AUC and Cmax ratios
+    /// beside the FDA 2020 mechanistic static model computed from the same compound files.
+    DdiStatic { scenario: String },
 }
 
 /// Run the command line; the error is printed by `main`.
 pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::DdiStatic { scenario } => {
+            let (s, lib, label) = Library::scenario(&scenario)?;
+            if s.comparisons.is_empty() {
+                return Err(PbpkError::invalid(
+                    &label,
+                    "compare",
+                    "the scenario has no [[compare]] table: name a victim compound, a test arm and a reference arm",
+                ));
+            }
+            let r = run_scenario(&s, &lib, &label, &RunOptions::default())?;
+            println!("Scenario: {}", r.summary.scenario);
+            print_ddi_table(&r);
+            Ok(())
+        }
         Command::Run {
             scenario,
             out,
@@ -126,6 +143,52 @@ fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{x:.4}"))
 }
 
+/// The comparisons of a run: dynamic AUC and Cmax ratios, the FDA static model from the
+/// same files, and the dose that restores the reference exposure.
+pub fn print_ddi_table(r: &RunResult) {
+    if r.summary.comparisons.is_empty() {
+        return;
+    }
+    println!(
+        "\n  {:<12} {:<28} {:<14} {:>9} {:>9} {:>9} {:>6} {:>6} {:>22}",
+        "victim",
+        "test",
+        "reference",
+        "AUCR dyn",
+        "CmaxR dyn",
+        "AUCR stat",
+        "fm",
+        "Fg",
+        "dose for ref. AUC"
+    );
+    for cmp in &r.summary.comparisons {
+        let st = cmp.static_model.as_ref();
+        println!(
+            "  {:<12} {:<28} {:<14} {:>9} {:>9} {:>9} {:>6} {:>6} {:>22}",
+            cmp.compound,
+            cmp.test,
+            cmp.reference,
+            cmp.auc_ratio
+                .map_or("-".into(), |s| format!("{:.3}", s.median)),
+            cmp.cmax_ratio
+                .map_or("-".into(), |s| format!("{:.3}", s.median)),
+            st.map_or("-".into(), |s| format!("{:.3}", s.auc_ratio)),
+            st.map_or("-".into(), |s| format!("{:.3}", s.fm)),
+            st.map_or("-".into(), |s| format!("{:.3}", s.fg)),
+            cmp.adjusted_dose.as_ref().map_or("-".into(), |a| {
+                let d = a
+                    .dose_mg
+                    .map_or(format!("x{:.4}", a.factor), |d| format!("{d:.4} mg"));
+                if a.converged {
+                    d
+                } else {
+                    format!("{d} (not converged)")
+                }
+            }),
+        );
+    }
+}
+
 /// Print the metrics of a run as plain tables.
 pub fn print_result(r: &RunResult) {
     println!(
@@ -178,30 +241,7 @@ pub fn print_result(r: &RunResult) {
             );
         }
     }
-    for cmp in &r.summary.comparisons {
-        println!(
-            "\n{}: {} vs {}: AUC ratio {}, Cmax ratio {}",
-            cmp.compound,
-            cmp.test,
-            cmp.reference,
-            fmt_opt(cmp.auc_ratio.map(|s| s.median)),
-            fmt_opt(cmp.cmax_ratio.map(|s| s.median))
-        );
-        if let Some(a) = &cmp.adjusted_dose {
-            println!(
-                "  dose restoring the {} AUC: {} x the {} dose{}{}",
-                cmp.reference,
-                format_args!("{:.3}", a.factor),
-                cmp.test,
-                a.dose_mg.map_or(String::new(), |d| format!(" = {d:.3} mg")),
-                if a.converged {
-                    ""
-                } else {
-                    " (root-find did not converge)"
-                }
-            );
-        }
-    }
+    print_ddi_table(r);
     if !r.summary.observed.is_empty() {
         println!("\nPredicted vs observed:");
         for o in &r.summary.observed {

@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod data;
+pub mod ddi_static;
 pub mod dosing;
 pub mod error;
 pub mod model;

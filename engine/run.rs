@@ -51,6 +51,9 @@ pub struct CompoundRun {
     /// Amounts at the end (mg): absorbed into enterocytes, metabolised in gut wall, etc.
     pub fractions: Option<OralFractions>,
     pub vss_l: f64,
+    /// The amount of the last dose (mg) and whether the compound is given orally.
+    pub last_dose_mg: f64,
+    pub oral: bool,
 }
 
 /// Fractions of an oral dose: fa absorbed, Fg escaping the gut wall, Fh escaping the
@@ -265,6 +268,12 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         });
         if let Some(out) = found {
             out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms)?);
+        }
+    }
+    for out in summary.comparisons.iter_mut() {
+        let arm = |n: &str| arms.iter().find(|a| a.name == n);
+        if let (Some(r), Some(t)) = (arm(&out.reference), arm(&out.test)) {
+            out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, r, t);
         }
     }
     Ok(RunResult {
@@ -516,6 +525,21 @@ fn run_arm(
             dose_mg: total,
             fractions,
             vss_l: model.compounds[k].vss_l,
+            last_dose_mg: regimen
+                .jumps
+                .iter()
+                .filter(|j| j.compound == k)
+                .map(|j| j.amount_mg)
+                .chain(
+                    regimen
+                        .infusions
+                        .iter()
+                        .filter(|(c, _)| *c == k)
+                        .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
+                )
+                .last()
+                .unwrap_or(0.0),
+            oral,
         });
     }
     Ok(ArmRun {
@@ -716,6 +740,7 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
                 auc_ratio: one(auc(t, both) / auc(r, both)),
                 cmax_ratio: one(t.nca.cmax / r.nca.cmax),
                 adjusted_dose: None,
+                static_model: None,
             })
         })
         .collect();

@@ -73,6 +73,9 @@ pub struct ComparisonSummary {
     /// The victim dose in the test arm that restores the reference AUC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjusted_dose: Option<AdjustedDose>,
+    /// The FDA 2020 mechanistic static model from the same files, for comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub static_model: Option<crate::ddi_static::StaticDdi>,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
