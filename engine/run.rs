@@ -53,6 +53,8 @@ pub struct CompoundRun {
     pub vss_l: f64,
     /// The amount of the last dose (mg) and whether the compound is given orally.
     pub last_dose_mg: f64,
+    /// Time of the compound's first dose in the arm (h).
+    pub first_dose_h: f64,
     pub oral: bool,
 }
 
@@ -540,6 +542,7 @@ fn run_arm(
                 .last()
                 .unwrap_or(0.0),
             oral,
+            first_dose_h: doses[0],
         });
     }
     Ok(ArmRun {

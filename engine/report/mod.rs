@@ -1,5 +1,7 @@
-//! Outputs: `summary.json`, `profiles.csv`, written all-or-nothing into the output folder.
+//! Outputs: `summary.json`, `profiles.csv` and the plots (PNG and SVG), written
+//! all-or-nothing into the output folder.
 
+pub mod plots;
 pub mod profiles;
 pub mod summary;
 
@@ -33,6 +35,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
         let p = tmp.join("summary.json");
         std::fs::write(&p, json + "\n").map_err(|e| out_err(&p, &e))?;
         profiles::write(result, &tmp.join("profiles.csv"))?;
+        plots::write_all(result, &tmp)?;
         Ok(())
     })();
     if let Err(e) = written {

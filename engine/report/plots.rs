@@ -1,0 +1,441 @@
+//! Plots written with every run (PNG and SVG; plotters with a bundled DejaVu Sans font, so
+//! no system font library is needed):
+//! - `concentration_<compound>`: venous plasma concentration against time for every arm,
+//!   linear and log axes side by side;
+//! - `ddi_forest`: AUC and Cmax ratios of each comparison on a log axis, with the 0.8-1.25
+//!   and 0.5-2 bands, the static-model AUC ratio and any observed ratio;
+//! - `enzymes`: remaining fraction of each changing enzyme (liver, gut wall) against time.
+
+use crate::error::{PbpkError, Result};
+use crate::run::RunResult;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+static FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+static REGISTER: Once = Once::new();
+
+const COLOURS: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+];
+
+fn register_font() {
+    REGISTER.call_once(|| {
+        // The bundled font is valid; if registration failed, drawing text would error,
+        // which `write_all` reports as an output error.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+type DrawResult = std::result::Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// File-name-safe form of a label.
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Write every plot of `r` into `dir` as PNG and SVG.
+pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<String>> {
+    register_font();
+    let mut written = Vec::new();
+    let mut compounds: Vec<&str> = Vec::new();
+    for a in &r.arms {
+        for c in &a.compounds {
+            if !compounds.contains(&c.compound.as_str()) {
+                compounds.push(&c.compound);
+            }
+        }
+    }
+    let out_err = |path: &Path, e: String| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: format!("plot: {e}"),
+    };
+    let mut both = |name: String,
+                    draw: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+                    draw_svg: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult,
+                    size: (u32, u32)|
+     -> Result<()> {
+        let png = dir.join(format!("{name}.png"));
+        {
+            let root = BitMapBackend::new(&png, size).into_drawing_area();
+            draw(root.clone()).map_err(|e| out_err(&png, e))?;
+            root.present().map_err(|e| out_err(&png, err(e)))?;
+        }
+        let svg = dir.join(format!("{name}.svg"));
+        {
+            let root = SVGBackend::new(&svg, size).into_drawing_area();
+            draw_svg(root.clone()).map_err(|e| out_err(&svg, e))?;
+            root.present().map_err(|e| out_err(&svg, err(e)))?;
+        }
+        written.push(format!("{name}.png"));
+        written.push(format!("{name}.svg"));
+        Ok(())
+    };
+    for c in compounds {
+        both(
+            format!("concentration_{}", slug(c)),
+            &|a| concentration(a, r, c),
+            &|a| concentration(a, r, c),
+            (1400, 560),
+        )?;
+    }
+    if !r.summary.comparisons.is_empty() {
+        let h = 140 + 70 * r.summary.comparisons.len() as u32;
+        both(
+            "ddi_forest".into(),
+            &|a| forest(a, r),
+            &|a| forest(a, r),
+            (1000, h),
+        )?;
+    }
+    if r.arms.iter().any(|a| !a.enzymes.is_empty()) {
+        both(
+            "enzymes".into(),
+            &|a| enzymes(a, r),
+            &|a| enzymes(a, r),
+            (1000, 560),
+        )?;
+    }
+    Ok(written)
+}
+
+/// Linear and log panels of plasma concentration against time, one line per arm.
+fn concentration<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    r: &RunResult,
+    compound: &str,
+) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let root = root
+        .titled(
+            &format!("{compound}: venous plasma concentration"),
+            ("sans-serif", 24),
+        )
+        .map_err(err)?;
+    let panels = root.split_evenly((1, 2));
+    let series: Vec<(&str, Vec<(f64, f64)>)> = r
+        .arms
+        .iter()
+        .filter_map(|a| {
+            let c = a.compounds.iter().find(|c| c.compound == compound)?;
+            Some((
+                a.name.as_str(),
+                c.profile.iter().map(|(t, cp, _)| (*t, *cp)).collect(),
+            ))
+        })
+        .collect();
+    let t_max = series
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|x| x.0))
+        .fold(0.0_f64, f64::max)
+        .max(1e-6);
+    // Start at the compound's first dose in any arm (a victim dosed late is not a flat line).
+    let t_min = r
+        .arms
+        .iter()
+        .filter_map(|a| a.compounds.iter().find(|c| c.compound == compound))
+        .map(|c| c.first_dose_h)
+        .fold(f64::INFINITY, f64::min)
+        .min(t_max * 0.999);
+    let t_min = if t_min.is_finite() { t_min } else { 0.0 };
+    let c_max = series
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|x| x.1))
+        .fold(0.0_f64, f64::max)
+        .max(1e-12);
+    let c_min = (c_max * 1e-4).max(
+        series
+            .iter()
+            .flat_map(|(_, s)| s.iter().map(|x| x.1))
+            .filter(|v| *v > 0.0)
+            .fold(f64::INFINITY, f64::min),
+    );
+    for (i, panel) in panels.iter().enumerate() {
+        let log = i == 1;
+        let mut builder = ChartBuilder::on(panel);
+        builder
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .caption(
+                if log { "log scale" } else { "linear scale" },
+                ("sans-serif", 18),
+            );
+        let x_desc = "time (h)";
+        let y_desc = format!("{compound} (mg/L)");
+        macro_rules! draw_lines {
+            ($chart:expr) => {{
+                let mut chart = $chart;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_desc)
+                    .y_desc(&y_desc)
+                    .label_style(("sans-serif", 15))
+                    .axis_desc_style(("sans-serif", 17))
+                    .draw()
+                    .map_err(err)?;
+                for (k, (name, s)) in series.iter().enumerate() {
+                    let colour = COLOURS[k % COLOURS.len()];
+                    let pts: Vec<(f64, f64)> = s
+                        .iter()
+                        .filter(|(t, c)| *t >= t_min && (!log || *c >= c_min))
+                        .copied()
+                        .collect();
+                    chart
+                        .draw_series(LineSeries::new(pts, colour.stroke_width(2)))
+                        .map_err(err)?
+                        .label(*name)
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+                        });
+                }
+                chart
+                    .configure_series_labels()
+                    .position(if log {
+                        SeriesLabelPosition::LowerLeft
+                    } else {
+                        SeriesLabelPosition::UpperRight
+                    })
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(BLACK)
+                    .label_font(("sans-serif", 15))
+                    .draw()
+                    .map_err(err)?;
+            }};
+        }
+        if log {
+            draw_lines!(builder
+                .build_cartesian_2d(t_min..t_max, (c_min..c_max * 1.5).log_scale())
+                .map_err(err)?);
+        } else {
+            draw_lines!(builder
+                .build_cartesian_2d(t_min..t_max, 0.0..c_max * 1.1)
+                .map_err(err)?);
+        }
+    }
+    Ok(())
+}
+
+/// Forest plot of the comparisons' AUC and Cmax ratios (log axis).
+fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let cmps = &r.summary.comparisons;
+    let mut values: Vec<f64> = vec![0.5, 2.0];
+    for c in cmps {
+        values.extend(c.auc_ratio.map(|s| s.median));
+        values.extend(c.cmax_ratio.map(|s| s.median));
+        values.extend(c.static_model.as_ref().map(|s| s.auc_ratio));
+    }
+    for o in r
+        .summary
+        .observed
+        .iter()
+        .filter(|o| o.metric.ends_with("_ratio"))
+    {
+        values.push(o.observed);
+    }
+    let lo = values.iter().cloned().fold(f64::INFINITY, f64::min) / 1.5;
+    let hi = values.iter().cloned().fold(0.0, f64::max) * 1.5;
+    let n = cmps.len() as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Interaction ratios (test / reference)", ("sans-serif", 22))
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(320)
+        .build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))
+        .map_err(err)?;
+    let labels: Vec<String> = cmps
+        .iter()
+        .map(|c| format!("{}: {} vs {}", c.compound, c.test, c.reference))
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(cmps.len().max(1))
+        .y_label_formatter(&|y| {
+            let i = y.round() as usize;
+            if (y - y.round()).abs() < 1e-6 && i < labels.len() {
+                labels[labels.len() - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc("ratio (log scale)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    let band = |a: f64, b: f64, colour: RGBAColor| {
+        Rectangle::new([(a, -0.5), (b, n - 0.5)], colour.filled())
+    };
+    chart
+        .draw_series([band(0.5, 2.0, RGBColor(200, 200, 200).mix(0.35))])
+        .map_err(err)?
+        .label("0.5-2 (2-fold)")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 5), (x + 20, y + 5)],
+                RGBColor(200, 200, 200).mix(0.6).filled(),
+            )
+        });
+    chart
+        .draw_series([band(0.8, 1.25, RGBColor(120, 180, 120).mix(0.35))])
+        .map_err(err)?
+        .label("0.8-1.25 (no effect)")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 5), (x + 20, y + 5)],
+                RGBColor(120, 180, 120).mix(0.6).filled(),
+            )
+        });
+    let y_of = |i: usize| n - 1.0 - i as f64;
+    let auc: Vec<(f64, f64)> = cmps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.auc_ratio.map(|s| (s.median, y_of(i) + 0.12)))
+        .collect();
+    let cmax: Vec<(f64, f64)> = cmps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.cmax_ratio.map(|s| (s.median, y_of(i) - 0.12)))
+        .collect();
+    let stat: Vec<(f64, f64)> = cmps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            c.static_model
+                .as_ref()
+                .map(|s| (s.auc_ratio, y_of(i) + 0.12))
+        })
+        .collect();
+    let obs: Vec<(f64, f64)> = cmps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            r.summary
+                .observed
+                .iter()
+                .find(|o| o.metric == "auc_ratio" && o.compound == c.compound && o.arm == c.test)
+                .map(|o| (o.observed, y_of(i) + 0.12))
+        })
+        .collect();
+    chart
+        .draw_series(auc.iter().map(|p| Circle::new(*p, 7, COLOURS[0].filled())))
+        .map_err(err)?
+        .label("AUC ratio (dynamic)")
+        .legend(|(x, y)| Circle::new((x + 10, y), 6, COLOURS[0].filled()));
+    chart
+        .draw_series(
+            cmax.iter()
+                .map(|p| TriangleMarker::new(*p, 8, COLOURS[1].filled())),
+        )
+        .map_err(err)?
+        .label("Cmax ratio (dynamic)")
+        .legend(|(x, y)| TriangleMarker::new((x + 10, y), 7, COLOURS[1].filled()));
+    chart
+        .draw_series(
+            stat.iter()
+                .map(|p| Cross::new(*p, 7, COLOURS[3].stroke_width(3))),
+        )
+        .map_err(err)?
+        .label("AUC ratio (static model)")
+        .legend(|(x, y)| Cross::new((x + 10, y), 6, COLOURS[3].stroke_width(3)));
+    if !obs.is_empty() {
+        chart
+            .draw_series(
+                obs.iter()
+                    .map(|p| Circle::new(*p, 9, BLACK.stroke_width(2))),
+            )
+            .map_err(err)?
+            .label("AUC ratio (observed)")
+            .legend(|(x, y)| Circle::new((x + 10, y), 7, BLACK.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Remaining enzyme fraction against time (days), per arm and site.
+fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let t_max = r
+        .arms
+        .iter()
+        .flat_map(|a| a.enzymes.iter().flat_map(|(_, s)| s.last().map(|x| x.0)))
+        .fold(0.0_f64, f64::max)
+        / 24.0;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "Remaining enzyme (fraction of baseline; gut wall dashed)",
+            ("sans-serif", 22),
+        )
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..t_max.max(1e-6), 0.0..1.05)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (days)")
+        .y_desc("E / E0")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .draw()
+        .map_err(err)?;
+    // Arms without a perpetrator keep every enzyme at 1: leave them out.
+    for (k, a) in r.arms.iter().filter(|a| !a.recovery.is_empty()).enumerate() {
+        let colour = COLOURS[k % COLOURS.len()];
+        for (label, series) in &a.enzymes {
+            let pts: Vec<(f64, f64)> = series.iter().map(|(t, f)| (t / 24.0, *f)).collect();
+            let name = format!("{}: {}", a.name, label.replace('_', " "));
+            if label.ends_with("_gut") {
+                let style = colour.stroke_width(2);
+                chart
+                    .draw_series(DashedLineSeries::new(pts, 6, 4, style))
+                    .map_err(err)?
+                    .label(name)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], style));
+            } else {
+                let style = colour.stroke_width(3);
+                chart
+                    .draw_series(LineSeries::new(pts, style))
+                    .map_err(err)?
+                    .label(name)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::MiddleRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

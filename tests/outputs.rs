@@ -1,0 +1,45 @@
+//! Every run writes summary.json, profiles.csv and its plots (PNG and SVG) into the output
+//! folder; an interaction scenario adds the forest plot and the enzyme plot.
+mod common;
+use common::*;
+
+#[test]
+fn an_interaction_run_writes_its_tables_and_plots() {
+    let r = run_shipped("ritonavir_midazolam");
+    let ws = Workspace::new();
+    let dir = ws.dir.path().join("out");
+    pbpk::report::write_outputs(&r, &dir).unwrap();
+    for name in [
+        "summary.json",
+        "profiles.csv",
+        "concentration_midazolam.png",
+        "concentration_midazolam.svg",
+        "concentration_ritonavir.png",
+        "ddi_forest.png",
+        "ddi_forest.svg",
+        "enzymes.png",
+        "enzymes.svg",
+    ] {
+        let p = dir.join(name);
+        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.len() > 1000, "{name} is only {} bytes", bytes.len());
+        if name.ends_with(".png") {
+            assert_eq!(&bytes[1..4], b"PNG", "{name} is not a PNG");
+        }
+        if name.ends_with(".svg") {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(
+                text.contains("<svg") && text.contains("<text"),
+                "{name}: no text"
+            );
+        }
+    }
+    let csv = std::fs::read_to_string(dir.join("profiles.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("CYP3A4_liver_fraction") && header.contains("CYP3A4_gut_fraction"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let cmp = &json["comparisons"][0];
+    assert!(cmp["adjusted_dose"]["converged"].as_bool().unwrap());
+    assert!(cmp["static_model"]["auc_ratio"].as_f64().unwrap() > 1.0);
+}
