@@ -239,6 +239,19 @@ fn output_grid(s: &Scenario, regimen: &Regimen) -> Vec<f64> {
     let n = (end / step).round() as usize;
     let mut g: Vec<f64> = (0..=n).map(|i| (i as f64 * step).min(end)).collect();
     g.extend(regimen.breakpoints());
+    // Dense points just after every dose (1, 2, 5 x 10^k h up to the step): after an IV
+    // bolus venous concentrations fall by an order of magnitude within minutes, and the
+    // trapezoids of a regular grid would overstate that first area.
+    for d in regimen.breakpoints() {
+        for k in -3..=0 {
+            for m in [1.0, 2.0, 5.0] {
+                let dt = m * 10f64.powi(k);
+                if dt < step && d + dt < end {
+                    g.push(d + dt);
+                }
+            }
+        }
+    }
     g.push(end);
     g.sort_by(f64::total_cmp);
     g.dedup_by(|a, b| (*a - *b).abs() < 1e-9);

@@ -101,3 +101,14 @@ end_h = 24
     assert_eq!(lin.window_h[0], 1.0);
     assert!(r.summary.mass_balance_max_rel_error < 1e-6);
 }
+
+#[test]
+fn three_compound_interaction_run_conserves_mass() {
+    // Lopinavir, ritonavir (inactivating CYP3A4) and nifedipine IR and ER, 20 doses.
+    let r = run_shipped("lpvr_nifedipine");
+    println!(
+        "max relative error {:e}",
+        r.summary.mass_balance_max_rel_error
+    );
+    assert!(r.summary.mass_balance_max_rel_error < 1e-6);
+}

@@ -1,0 +1,235 @@
+//! Interaction checks with closed-form answers:
+//! - a victim not cleared by the inhibited enzyme (fm = 0) keeps its AUC (ratio 1);
+//! - an IV victim cleared only by hepatic CYP3A4, under a constant competitive inhibitor,
+//!   has AUC ratio CL_H(CLint) / CL_H(CLint / (1 + I_u/Ki)) (well-stirred liver, which for
+//!   a low-extraction drug is 1 + I_u/Ki);
+//! - after an inactivator is gone the enzyme returns to baseline with half-life ln2/kdeg.
+mod common;
+use common::*;
+use pbpk::run::RunOptions;
+
+/// A neutral test drug: `elimination` is the TOML of its pathways.
+fn drug(name: &str, elimination: &str, extra: &str) -> String {
+    format!(
+        r#"
+name = "{name}"
+molecular_weight_g_per_mol = {{ value = 350.0, source = "test compound" }}
+log_p = {{ value = 1.0, source = "test compound" }}
+fu_plasma = {{ value = 0.5, source = "test compound" }}
+blood_plasma_ratio = {{ value = 1.0, source = "test compound" }}
+{elimination}
+{extra}
+"#
+    )
+}
+
+const CYP3A4_VICTIM: &str = r#"
+[[elimination]]
+type = "hepatic_enzyme"
+enzyme = "CYP3A4"
+clint_ul_per_min_per_pmol = 0.02
+in_gut = false
+source = "test compound"
+"#;
+
+const CYP2C9_VICTIM: &str = r#"
+[[elimination]]
+type = "hepatic_enzyme"
+enzyme = "CYP2C9"
+clint_ul_per_min_per_pmol = 0.05
+source = "test compound"
+"#;
+
+/// Cleared by the kidney only (t1/2 well under an hour), so its concentration follows the
+/// dosing closely and it never meets the enzyme it acts on as a substrate.
+const RENAL: &str = r#"
+[[elimination]]
+type = "renal"
+gfr_fraction = 1.0
+secretion_l_per_h = 40.0
+source = "test compound"
+"#;
+
+fn scenario(perpetrator_dose: &str, victim: &str, victim_dose: &str, end_h: f64) -> String {
+    format!(
+        r#"
+name = "interaction check"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "control"
+dose = [ {{ compound = "{victim}", {victim_dose} }} ]
+[[arm]]
+name = "inhibited"
+dose = [ {perpetrator_dose}, {{ compound = "{victim}", {victim_dose} }} ]
+[simulation]
+end_h = {end_h}
+rtol = 1e-9
+output_step_h = 0.02
+[[compare]]
+compound = "{victim}"
+test = "inhibited"
+reference = "control"
+adjust_dose = false
+"#
+    )
+}
+
+#[test]
+fn victim_with_fm_zero_is_unaffected() {
+    let ws = Workspace::new();
+    let mbi = r#"
+[[interaction]]
+type = "mechanism_based"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.1
+kinact_per_h = 20.0
+source = "test compound"
+[[interaction]]
+type = "competitive"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.05
+source = "test compound"
+"#;
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, mbi));
+    ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
+    let path = ws.write(
+        "s.toml",
+        &scenario(
+            r#"{ compound = "inhibitor", route = "iv_infusion", mg = 200, at_h = 0, duration_h = 30 }"#,
+            "victim",
+            r#"route = "iv_bolus", mg = 5, at_h = 10"#,
+            60.0,
+        ),
+    );
+    let r = run_path(&path, &RunOptions::default());
+    let cmp = &r.summary.comparisons[0];
+    let ratio = cmp.auc_ratio.unwrap().median;
+    let liver = &r.arms[1].recovery[0];
+    println!(
+        "AUC ratio {ratio:.9}; lowest hepatic CYP3A4 fraction {:.4}",
+        liver.min_fraction
+    );
+    assert!(
+        liver.min_fraction < 0.5,
+        "the inactivator must actually act"
+    );
+    assert!((ratio - 1.0).abs() < 1e-6, "AUC ratio {ratio}");
+}
+
+#[test]
+fn constant_competitive_inhibition_of_an_iv_victim_matches_the_closed_form() {
+    let ws = Workspace::new();
+    let ki_umol = 0.5;
+    let inh = format!(
+        r#"
+[[interaction]]
+type = "competitive"
+enzyme = "CYP3A4"
+ki_umol_per_l = {ki_umol}
+source = "test compound"
+"#
+    );
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, &inh));
+    ws.write("compounds/victim.toml", &drug("victim", CYP3A4_VICTIM, ""));
+    // Infusion from 0 to 1000 h: steady state long before the victim at 50 h and throughout
+    // its 950 h of sampling (many half-lives, so AUC extrapolation is negligible).
+    let path = ws.write(
+        "s.toml",
+        &scenario(
+            r#"{ compound = "inhibitor", route = "iv_infusion", mg = 20000, at_h = 0, duration_h = 1000 }"#,
+            "victim",
+            r#"route = "iv_bolus", mg = 5, at_h = 50"#,
+            999.0,
+        ),
+    );
+    let r = run_path(&path, &RunOptions::default());
+    let arm = &r.arms[1];
+    let inh_run = arm
+        .compounds
+        .iter()
+        .find(|c| c.compound == "inhibitor")
+        .unwrap();
+    let c_inh: Vec<f64> = inh_run
+        .profile
+        .iter()
+        .filter(|(t, _, _)| *t >= 50.0)
+        .map(|(_, c, _)| *c)
+        .collect();
+    let (lo, hi) = c_inh
+        .iter()
+        .fold((f64::INFINITY, 0.0_f64), |(a, b), &c| (a.min(c), b.max(c)));
+    assert!((hi - lo) / hi < 1e-6, "inhibitor not constant: {lo}..{hi}");
+    let i_u_umol = 0.5 * hi * 1000.0 / 350.0;
+    // Well-stirred hepatic clearance of the victim (plasma = blood here, B:P 1).
+    let phys = pbpk::data::library::Library::beside(&path)
+        .physiology("adult_male_european", "test", "physiology")
+        .unwrap();
+    let q = phys.organ("liver").blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h();
+    let clint = 0.02 * 60e-6 * phys.hepatic_enzyme_pmol("CYP3A4").unwrap();
+    let cl_h = |ci: f64| q * 0.5 * ci / (q + 0.5 * ci);
+    let expected = cl_h(clint) / cl_h(clint / (1.0 + i_u_umol / ki_umol));
+    let ratio = r.summary.comparisons[0].auc_ratio.unwrap().median;
+    for a in &r.arms {
+        let v = a.compounds.iter().find(|c| c.compound == "victim").unwrap();
+        println!(
+            "{}: AUC {:.6} AUCinf {:?} t1/2 {:?} c_last {:e}",
+            a.name, v.nca.auc, v.nca.auc_inf, v.nca.t_half, v.nca.c_last
+        );
+    }
+    println!(
+        "I_u = {i_u_umol:.4} uM, Ki = {ki_umol} uM: 1 + I/Ki = {:.5}; well-stirred expectation {expected:.5}; simulated {ratio:.5}",
+        1.0 + i_u_umol / ki_umol
+    );
+    assert!(
+        (ratio / expected - 1.0).abs() < 1e-3,
+        "ratio {ratio} vs {expected}"
+    );
+}
+
+#[test]
+fn enzyme_recovers_with_the_turnover_half_life() {
+    let ws = Workspace::new();
+    let mbi = r#"
+[[interaction]]
+type = "mechanism_based"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.1
+kinact_per_h = 20.0
+source = "test compound"
+"#;
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, mbi));
+    ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
+    let path = ws.write(
+        "s.toml",
+        &scenario(
+            r#"{ compound = "inhibitor", route = "iv_bolus", mg = 100, at_h = 0 }"#,
+            "victim",
+            r#"route = "iv_bolus", mg = 1, at_h = 0"#,
+            200.0,
+        ),
+    );
+    let r = run_path(&path, &RunOptions::default());
+    let (_, series) = r.arms[1]
+        .enzymes
+        .iter()
+        .find(|(l, _)| l == "CYP3A4_liver")
+        .unwrap();
+    let at = |t: f64| {
+        series
+            .iter()
+            .find(|(s, _)| (*s - t).abs() < 1e-9)
+            .unwrap()
+            .1
+    };
+    let kdeg = 0.0193;
+    let (t0, t1) = (48.0, 150.0);
+    let (d0, d1) = (1.0 - at(t0), 1.0 - at(t1));
+    let expected = (-kdeg * (t1 - t0)).exp();
+    println!(
+        "enzyme loss {d0:.4} at {t0} h, {d1:.5} at {t1} h: ratio {:.6} vs exp(-kdeg dt) {expected:.6}",
+        d1 / d0
+    );
+    assert!(d0 > 0.05, "the inactivator must have removed enzyme");
+    assert!((d1 / d0 / expected - 1.0).abs() < 1e-3);
+}
