@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 
-const SCENARIOS: [&str; 16] = [
+const SCENARIOS: [&str; 21] = [
     "midazolam_iv",
     "midazolam_oral",
     "nifedipine_iv",
@@ -25,10 +25,60 @@ const SCENARIOS: [&str; 16] = [
     "alprazolam_oral",
     "felodipine_iv",
     "felodipine_oral",
+    "ketoconazole_midazolam",
+    "itraconazole_midazolam",
+    "clarithromycin_midazolam",
+    "erythromycin_midazolam",
+    "rifampicin_midazolam",
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 16] = [
+const KNOWN_MISSES: [(&str, &str, &str); 25] = [
+    (
+        "ketoconazole_midazolam",
+        "auc_ratio",
+        "6.5 vs 15.9: hepatic inhibition is weak (unbound peak / Ki about 4) while the gut wall is fully inhibited; the inhibitory metabolite N-deacetyl-ketoconazole is not modelled (no metabolite formation), and fu 0.01 is uncertain",
+    ),
+    (
+        "itraconazole_midazolam",
+        "auc_ratio",
+        "4.0 vs 10.8: hydroxy-, keto- and N-desalkyl-itraconazole, which carry much of the inhibition (Isoherranen 2004), cannot be formed by the engine yet",
+    ),
+    (
+        "clarithromycin_midazolam",
+        "auc_ratio",
+        "51 vs 6.8: runaway auto-inactivation: clarithromycin inactivates the CYP3A4 that clears it, its own Cmax is 2.6x observed, and hepatic CYP3A4 falls to 1-2 %; microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented",
+    ),
+    (
+        "clarithromycin_midazolam",
+        "clarithromycin/cmax_mg_per_L",
+        "same runaway auto-inactivation (see the AUC ratio)",
+    ),
+    (
+        "erythromycin_midazolam",
+        "erythromycin 7 d/auc_ratio",
+        "47 vs 4.4: as clarithromycin; erythromycin's biliary excretion, OATP uptake and gastric acid degradation are not modelled, so its clearance collapses to renal when CYP3A4 is inactivated",
+    ),
+    (
+        "erythromycin_midazolam",
+        "erythromycin 5 d/auc_ratio",
+        "42 vs 3.8: same mechanism as the 7-day arm",
+    ),
+    (
+        "rifampicin_midazolam",
+        "rifampicin 5 d/auc_ratio",
+        "0.114 vs 0.041: hepatic CYP3A4 rises 5-7 fold but gut-wall CYP3A4 only 1.1-2 fold: the enterocytes of this model see a perpetrator only while it is absorbed (no arterial supply to the gut wall), so gut induction between doses is lost",
+    ),
+    (
+        "rifampicin_midazolam",
+        "rifampicin 7 d/auc_ratio",
+        "0.129 vs 0.057: same mechanism as the 5-day arm",
+    ),
+    (
+        "rifampicin_midazolam",
+        "rifampicin/cmax_mg_per_L",
+        "Rodgers & Rowland predict Vss 3.3 L/kg against about 0.33 (zwitterion, high binding), so Cmax is 3.6x too low; rifampicin auto-induction is not modelled",
+    ),
     (
         "alprazolam_oral",
         "tmax_h",
