@@ -124,6 +124,9 @@ pub fn check_file(path: &std::path::Path) -> Result<&'static str> {
         let s = Scenario::parse(&label, &text)?;
         prepare(&s, &Library::beside(path), &label)?;
         Ok("scenario")
+    } else if value.get("kind").and_then(|k| k.as_str()) == Some("population") {
+        crate::data::population::Population::parse(&label, &text)?;
+        Ok("population")
     } else if value.contains_key("organs") {
         Physiology::parse(&label, &text)?;
         Ok("physiology")
@@ -189,8 +192,73 @@ pub fn print_ddi_table(r: &RunResult) {
     }
 }
 
+fn print_observed(r: &RunResult) {
+    if !r.summary.observed.is_empty() {
+        println!("\nPredicted vs observed:");
+        for o in &r.summary.observed {
+            println!(
+                "  {:<12} {:<10} {:<20} pred {:>10} obs {:>10.4} ratio {:>6} {}",
+                o.compound,
+                o.arm,
+                o.metric,
+                fmt_opt(o.predicted),
+                o.observed,
+                o.ratio.map_or("-".into(), |r| format!("{r:.2}")),
+                match o.within_fold {
+                    Some(true) => format!("within {}-fold", o.fold),
+                    Some(false) => format!("OUTSIDE {}-fold", o.fold),
+                    None => "not computed".into(),
+                }
+            );
+        }
+    }
+}
+
+/// Print a population run: per arm and compound, median [5th-95th percentile].
+fn print_population(r: &RunResult) {
+    let sm = &r.summary;
+    println!(
+        "Scenario: {}  (population {}, {} subjects, {} failed)",
+        sm.scenario, sm.physiology, sm.subjects, sm.failed_subjects
+    );
+    let f = |s: &Option<crate::analysis::stats::Stat>| {
+        s.map_or("-".to_string(), |s| {
+            format!("{:.4} [{:.4}-{:.4}]", s.median, s.p05, s.p95)
+        })
+    };
+    for arm in &sm.arms {
+        println!("\nArm \"{}\"  (median [5th-95th percentile])", arm.name);
+        for c in &arm.compounds {
+            println!("  {}", c.compound);
+            println!("    Cmax mg/L      {}", f(&c.cmax_mg_per_l));
+            println!("    Tmax h         {}", f(&c.tmax_h));
+            println!("    AUC mg.h/L     {}", f(&c.auc_mg_h_per_l));
+            println!("    AUCinf mg.h/L  {}", f(&c.auc_inf_mg_h_per_l));
+            println!("    t1/2 h         {}", f(&c.t_half_h));
+            if c.f_oral.is_some() {
+                println!(
+                    "    fa / Fg / Fh   {} / {} / {}",
+                    f(&c.fa),
+                    f(&c.fg),
+                    f(&c.fh)
+                );
+                println!("    F              {}", f(&c.f_oral));
+            }
+        }
+    }
+    for fl in sm.failures.iter().take(10) {
+        println!("  failed subject {}: {}", fl.subject, fl.reason);
+    }
+}
+
 /// Print the metrics of a run as plain tables.
 pub fn print_result(r: &RunResult) {
+    if !r.subjects.is_empty() {
+        print_population(r);
+        print_ddi_table(r);
+        print_observed(r);
+        return;
+    }
     println!(
         "Scenario: {}  (physiology {})",
         r.summary.scenario, r.summary.physiology
@@ -242,25 +310,7 @@ pub fn print_result(r: &RunResult) {
         }
     }
     print_ddi_table(r);
-    if !r.summary.observed.is_empty() {
-        println!("\nPredicted vs observed:");
-        for o in &r.summary.observed {
-            println!(
-                "  {:<12} {:<10} {:<20} pred {:>10} obs {:>10.4} ratio {:>6} {}",
-                o.compound,
-                o.arm,
-                o.metric,
-                fmt_opt(o.predicted),
-                o.observed,
-                o.ratio.map_or("-".into(), |r| format!("{r:.2}")),
-                match o.within_fold {
-                    Some(true) => format!("within {}-fold", o.fold),
-                    Some(false) => format!("OUTSIDE {}-fold", o.fold),
-                    None => "not computed".into(),
-                }
-            );
-        }
-    }
+    print_observed(r);
     println!(
         "\nMass balance max relative error: {:.2e}",
         r.summary.mass_balance_max_rel_error

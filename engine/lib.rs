@@ -22,8 +22,10 @@ pub mod ddi_static;
 pub mod dosing;
 pub mod error;
 pub mod model;
+pub mod population;
 pub mod report;
 pub mod run;
 pub mod solve;
+pub mod trial;
 
 pub use error::{PbpkError, Result};

@@ -2,7 +2,7 @@
 //! It calls the stages; the stages never call it.
 
 use crate::analysis::nca::{nca, Nca};
-use crate::analysis::stats::summarise;
+use crate::analysis::stats::{summarise, Stat};
 use crate::data::compound::Compound;
 use crate::data::library::Library;
 use crate::data::physiology::{Physiology, ORGANS};
@@ -56,6 +56,8 @@ pub struct CompoundRun {
     /// Time of the compound's first dose in the arm (h).
     pub first_dose_h: f64,
     pub oral: bool,
+    /// Populations: 5th and 95th percentile plasma concentration at each profile time.
+    pub band: Option<Vec<(f64, f64)>>,
 }
 
 /// Fractions of an oral dose: fa absorbed, Fg escaping the gut wall, Fh escaping the
@@ -83,9 +85,13 @@ pub struct ArmRun {
 #[derive(Debug, Clone)]
 pub struct RunResult {
     pub summary: Summary,
+    /// One individual: its arms. A population: per arm and compound the median profile
+    /// (with the 5-95 % band in `CompoundRun::band`); metrics are in `summary`.
     pub arms: Vec<ArmRun>,
     pub tissues: Vec<String>,
     pub body_weight_kg: f64,
+    /// A population's subjects and their metrics (empty for one individual).
+    pub subjects: Vec<crate::trial::SubjectRow>,
 }
 
 /// Everything a scenario needs, loaded and validated before anything runs.
@@ -95,19 +101,24 @@ pub struct Prepared {
     /// Each dose line's `compound` string (name or path) and the compound it resolved to.
     pub aliases: Vec<(String, usize)>,
     pub model: Model,
+    /// For a virtual population: the population and its male and female references
+    /// (`physiology` and `model` are then those of the male reference).
+    pub population: Option<crate::trial::PopulationSetup>,
 }
 
 /// Load the physiology and every compound a scenario names, and assemble the model.
 pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
-    if s.subjects.population.is_some() {
-        return Err(PbpkError::invalid(
-            label,
-            "subjects.population",
-            "virtual populations are not available yet in this version; use `physiology = \"adult_male_european\"` (see `pbpk list`)",
-        ));
-    }
-    let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
-    let physiology = lib.physiology(phys_name, label, "subjects.physiology")?;
+    let population = match &s.subjects.population {
+        Some(name) => Some(crate::trial::PopulationSetup::load(lib, name, label)?),
+        None => None,
+    };
+    let physiology = match &population {
+        Some(pop) => pop.male.clone(),
+        None => {
+            let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
+            lib.physiology(phys_name, label, "subjects.physiology")?
+        }
+    };
     let mut compounds: Vec<(Compound, String)> = Vec::new();
     // Every `compound` string used in a dose (a name or a path) -> index into `compounds`.
     let mut aliases: Vec<(String, usize)> = Vec::new();
@@ -226,6 +237,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         compounds,
         aliases,
         model,
+        population,
     })
 }
 
@@ -266,6 +278,9 @@ pub fn run_scenario(
     opts: &RunOptions,
 ) -> Result<RunResult> {
     let p = prepare(s, lib, label)?;
+    if p.population.is_some() {
+        return crate::trial::run_population(s, &p, opts);
+    }
     run_prepared(s, &p, opts)
 }
 
@@ -296,6 +311,7 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         arms,
         tissues: s.simulation.tissues.clone(),
         body_weight_kg: phys.body_weight_kg,
+        subjects: Vec::new(),
     })
 }
 
@@ -391,7 +407,7 @@ fn adjust_dose(
 }
 
 /// Simulate one arm; `dose_scale` multiplies the doses of the listed compounds.
-fn run_arm(
+pub(crate) fn run_arm(
     s: &Scenario,
     p: &Prepared,
     arm: &crate::data::scenario::Arm,
@@ -556,6 +572,7 @@ fn run_arm(
                 .unwrap_or(0.0),
             oral,
             first_dose_h: doses[0],
+            band: None,
         });
     }
     Ok(ArmRun {
@@ -702,59 +719,102 @@ fn window(
 }
 
 fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
-    let one = |v: f64| summarise(&[v]);
-    let arm_summaries = arms
+    summarise_subjects(s, &phys.name, &[(phys.body_weight_kg, arms.to_vec())], 0)
+}
+
+/// Per subject: (body weight, arms). Statistics over subjects.
+pub(crate) fn summarise_subjects(
+    s: &Scenario,
+    physiology: &str,
+    subjects: &[(f64, Vec<ArmRun>)],
+    failed: usize,
+) -> Summary {
+    let first = &subjects[0].1;
+    // Values of f over subjects for arm a, compound c (skipping subjects without it).
+    let over = |a: usize, c: usize, f: &dyn Fn(&CompoundRun, f64) -> Option<f64>| -> Option<Stat> {
+        let v: Vec<f64> = subjects
+            .iter()
+            .filter_map(|(bw, arms)| {
+                arms.get(a)
+                    .and_then(|arm| arm.compounds.get(c))
+                    .and_then(|x| f(x, *bw))
+            })
+            .collect();
+        summarise(&v)
+    };
+    let arm_summaries = first
         .iter()
-        .map(|a| ArmSummary {
+        .enumerate()
+        .map(|(ai, a)| ArmSummary {
             name: a.name.clone(),
             enzymes: a.recovery.clone(),
             compounds: a
                 .compounds
                 .iter()
-                .map(|c| CompoundSummary {
+                .enumerate()
+                .map(|(ci, c)| CompoundSummary {
                     compound: c.compound.clone(),
                     window_h: c.window_h,
-                    cmax_mg_per_l: one(c.nca.cmax),
-                    tmax_h: one(c.nca.tmax),
-                    auc_mg_h_per_l: one(c.nca.auc),
-                    auc_inf_mg_h_per_l: c.nca.auc_inf.and_then(one),
-                    t_half_h: c.nca.t_half.and_then(one),
-                    vss_l_per_kg: one(c.vss_l / phys.body_weight_kg),
-                    fa: c.fractions.and_then(|f| one(f.fa)),
-                    fg: c.fractions.and_then(|f| one(f.fg)),
-                    fh: c.fractions.and_then(|f| one(f.fh)),
-                    f_oral: c.fractions.and_then(|f| one(f.f_oral)),
+                    cmax_mg_per_l: over(ai, ci, &|x, _| Some(x.nca.cmax)),
+                    tmax_h: over(ai, ci, &|x, _| Some(x.nca.tmax)),
+                    auc_mg_h_per_l: over(ai, ci, &|x, _| Some(x.nca.auc)),
+                    auc_inf_mg_h_per_l: over(ai, ci, &|x, _| x.nca.auc_inf),
+                    t_half_h: over(ai, ci, &|x, _| x.nca.t_half),
+                    vss_l_per_kg: over(ai, ci, &|x, bw| Some(x.vss_l / bw)),
+                    fa: over(ai, ci, &|x, _| x.fractions.map(|f| f.fa)),
+                    fg: over(ai, ci, &|x, _| x.fractions.map(|f| f.fg)),
+                    fh: over(ai, ci, &|x, _| x.fractions.map(|f| f.fh)),
+                    f_oral: over(ai, ci, &|x, _| x.fractions.map(|f| f.f_oral)),
                 })
                 .collect(),
         })
         .collect();
-    let find = |arm: &str, compound: &str| -> Option<&CompoundRun> {
+    let find = |arms: &'_ [ArmRun], arm: &str, compound: &str| -> Option<CompoundRun> {
         arms.iter()
             .find(|a| a.name == arm)?
             .compounds
             .iter()
             .find(|c| c.compound == compound)
+            .cloned()
     };
-    let comparisons: Vec<ComparisonSummary> = s
-        .comparisons
-        .iter()
-        .filter_map(|cmp| {
-            let t = find(&cmp.test, &cmp.compound)?;
-            let r = find(&cmp.reference, &cmp.compound)?;
-            let auc = |c: &CompoundRun, both: bool| {
+    // Per-subject ratios (AUC from auc_inf where both arms have it, else AUC).
+    let ratios = |cmp: &crate::data::scenario::Compare| -> (Vec<f64>, Vec<f64>) {
+        let mut auc = Vec::new();
+        let mut cmax = Vec::new();
+        for (_, arms) in subjects {
+            let (Some(t), Some(r)) = (
+                find(arms, &cmp.test, &cmp.compound),
+                find(arms, &cmp.reference, &cmp.compound),
+            ) else {
+                continue;
+            };
+            let both = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
+            let e = |c: &CompoundRun| {
                 if both {
                     c.nca.auc_inf.unwrap()
                 } else {
                     c.nca.auc
                 }
             };
-            let both = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
+            auc.push(e(&t) / e(&r));
+            cmax.push(t.nca.cmax / r.nca.cmax);
+        }
+        (auc, cmax)
+    };
+    let comparisons: Vec<ComparisonSummary> = s
+        .comparisons
+        .iter()
+        .filter_map(|cmp| {
+            let (auc, cmax) = ratios(cmp);
+            if auc.is_empty() {
+                return None;
+            }
             Some(ComparisonSummary {
                 compound: cmp.compound.clone(),
                 test: cmp.test.clone(),
                 reference: cmp.reference.clone(),
-                auc_ratio: one(auc(t, both) / auc(r, both)),
-                cmax_ratio: one(t.nca.cmax / r.nca.cmax),
+                auc_ratio: summarise(&auc),
+                cmax_ratio: summarise(&cmax),
                 adjusted_dose: None,
                 static_model: None,
             })
@@ -776,7 +836,16 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
                         }
                     })
                     .map(|st| st.median),
-                _ => find(&o.arm, &o.compound).and_then(|c| predicted_metric(c, &o.metric, phys)),
+                _ => {
+                    let v: Vec<f64> = subjects
+                        .iter()
+                        .filter_map(|(bw, arms)| {
+                            find(arms, &o.arm, &o.compound)
+                                .and_then(|c| predicted_metric(&c, &o.metric, *bw))
+                        })
+                        .collect();
+                    summarise(&v).map(|st| st.median)
+                }
             };
             let fold = o.fold.unwrap_or(2.0);
             let ratio = predicted.map(|p| p / o.value);
@@ -795,20 +864,22 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
         .collect();
     Summary {
         scenario: s.name.clone(),
-        subjects: 1,
-        physiology: phys.name.clone(),
+        subjects: subjects.len(),
+        failed_subjects: failed,
+        failures: Vec::new(),
+        physiology: physiology.to_string(),
         arms: arm_summaries,
         comparisons,
         observed,
-        mass_balance_max_rel_error: arms
+        mass_balance_max_rel_error: subjects
             .iter()
-            .map(|a| a.mass_balance_rel_error)
+            .flat_map(|(_, arms)| arms.iter().map(|a| a.mass_balance_rel_error))
             .fold(0.0, f64::max),
     }
 }
 
 /// The value of a named metric for one compound run (see `data::scenario::OBSERVED_METRICS`).
-pub fn predicted_metric(c: &CompoundRun, metric: &str, phys: &Physiology) -> Option<f64> {
+pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> Option<f64> {
     match metric {
         "cmax_mg_per_L" => Some(c.nca.cmax),
         // The pre-dose sample at the window end (the first of the two samples at a dose).
@@ -821,7 +892,7 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, phys: &Physiology) -> Opt
         "auc_mg_h_per_L" => Some(c.nca.auc),
         "auc_inf_mg_h_per_L" => c.nca.auc_inf,
         "t_half_h" => c.nca.t_half,
-        "vss_l_per_kg" => Some(c.vss_l / phys.body_weight_kg),
+        "vss_l_per_kg" => Some(c.vss_l / body_weight_kg),
         "cl_l_per_h" => c.nca.auc_inf.map(|a| c.dose_mg / a),
         "f_oral" => c.fractions.map(|f| f.f_oral),
         _ => None,

@@ -8,6 +8,7 @@
 pub mod compound;
 pub mod library;
 pub mod physiology;
+pub mod population;
 pub mod scenario;
 
 use crate::error::{PbpkError, Result};

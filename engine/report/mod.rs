@@ -3,6 +3,7 @@
 
 pub mod plots;
 pub mod profiles;
+pub mod subjects;
 pub mod summary;
 
 use crate::error::{PbpkError, Result};
@@ -35,6 +36,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
         let p = tmp.join("summary.json");
         std::fs::write(&p, json + "\n").map_err(|e| out_err(&p, &e))?;
         profiles::write(result, &tmp.join("profiles.csv"))?;
+        subjects::write(result, &tmp.join("subjects.csv"))?;
         plots::write_all(result, &tmp)?;
         Ok(())
     })();

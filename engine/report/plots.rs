@@ -126,7 +126,14 @@ fn concentration<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let root = root
         .titled(
-            &format!("{compound}: venous plasma concentration"),
+            &if r.subjects.is_empty() {
+                format!("{compound}: venous plasma concentration")
+            } else {
+                format!(
+                    "{compound}: venous plasma concentration, median and 5-95 % band of {} subjects",
+                    r.subjects.len()
+                )
+            },
             ("sans-serif", 24),
         )
         .map_err(err)?;
@@ -142,6 +149,17 @@ fn concentration<DB: DrawingBackend>(
             ))
         })
         .collect();
+    let bands: Vec<Option<&Vec<(f64, f64)>>> = r
+        .arms
+        .iter()
+        .filter_map(|a| a.compounds.iter().find(|c| c.compound == compound))
+        .map(|c| c.band.as_ref())
+        .collect();
+    let c_max_band = bands
+        .iter()
+        .flatten()
+        .flat_map(|b| b.iter().map(|x| x.1))
+        .fold(0.0_f64, f64::max);
     let t_max = series
         .iter()
         .flat_map(|(_, s)| s.iter().map(|x| x.0))
@@ -160,6 +178,7 @@ fn concentration<DB: DrawingBackend>(
         .iter()
         .flat_map(|(_, s)| s.iter().map(|x| x.1))
         .fold(0.0_f64, f64::max)
+        .max(c_max_band)
         .max(1e-12);
     let c_min = (c_max * 1e-4).max(
         series
@@ -194,6 +213,29 @@ fn concentration<DB: DrawingBackend>(
                     .map_err(err)?;
                 for (k, (name, s)) in series.iter().enumerate() {
                     let colour = COLOURS[k % COLOURS.len()];
+                    // Populations: the 5-95 % band behind the median.
+                    if let Some(band) = bands[k] {
+                        let upper: Vec<(f64, f64)> = s
+                            .iter()
+                            .zip(band)
+                            .filter(|((t, _), (_, hi))| *t >= t_min && (!log || *hi >= c_min))
+                            .map(|((t, _), (_, hi))| (*t, *hi))
+                            .collect();
+                        let mut poly = upper.clone();
+                        let lower: Vec<(f64, f64)> = s
+                            .iter()
+                            .zip(band)
+                            .filter(|((t, _), (_, hi))| *t >= t_min && (!log || *hi >= c_min))
+                            .map(|((t, _), (lo, _))| (*t, if log { lo.max(c_min) } else { *lo }))
+                            .collect();
+                        poly.extend(lower.into_iter().rev());
+                        chart
+                            .draw_series(std::iter::once(Polygon::new(
+                                poly,
+                                colour.mix(0.2).filled(),
+                            )))
+                            .map_err(err)?;
+                    }
                     let pts: Vec<(f64, f64)> = s
                         .iter()
                         .filter(|(t, c)| *t >= t_min && (!log || *c >= c_min))

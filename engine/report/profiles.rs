@@ -19,6 +19,12 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         "time_h".into(),
         "plasma_mg_per_L".into(),
     ];
+    // Populations: the plasma column is the median over subjects, with the 5-95 % band.
+    let population = !result.subjects.is_empty();
+    if population {
+        header.push("plasma_p05_mg_per_L".into());
+        header.push("plasma_p95_mg_per_L".into());
+    }
     header.extend(result.tissues.iter().map(|t| format!("{t}_mg_per_L")));
     // Remaining enzyme fractions (same in every row of an arm at a time).
     let enzyme_labels: Vec<String> = result
@@ -37,6 +43,11 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                     format!("{t:.6}"),
                     format!("{cp:.6e}"),
                 ];
+                if population {
+                    let (lo, hi) = c.band.as_ref().map_or((f64::NAN, f64::NAN), |b| b[i]);
+                    row.push(format!("{lo:.6e}"));
+                    row.push(format!("{hi:.6e}"));
+                }
                 row.extend(tissues.iter().map(|v| format!("{v:.6e}")));
                 row.extend(arm.enzymes.iter().map(|(_, f)| format!("{:.6}", f[i].1)));
                 w.write_record(&row).map_err(err)?;

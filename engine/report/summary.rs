@@ -8,12 +8,22 @@ use serde::Serialize;
 pub struct Summary {
     pub scenario: String,
     pub subjects: usize,
+    /// Subjects whose simulation failed (listed with their reason in `failures`).
+    pub failed_subjects: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<SubjectFailure>,
     pub physiology: String,
     pub arms: Vec<ArmSummary>,
     pub comparisons: Vec<ComparisonSummary>,
     /// Predicted versus observed clinical values named in the scenario.
     pub observed: Vec<ObservedCheck>,
     pub mass_balance_max_rel_error: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectFailure {
+    pub subject: usize,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

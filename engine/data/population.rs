@@ -1,0 +1,214 @@
+//! Population files (`physiologies/<name>.toml` with `kind = "population"`): how virtual
+//! subjects vary around the reference individuals. A population is data, not code: users
+//! write their own in the same schema (docs/formats.md).
+
+use super::{parse_toml, Check};
+use crate::error::{PbpkError, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub name: String,
+    /// Must be "population" (tells the file apart from an individual physiology).
+    pub kind: String,
+    #[serde(default)]
+    pub description: String,
+    pub male_reference: String,
+    pub female_reference: String,
+    pub age_years: [f64; 2],
+    pub female_fraction: f64,
+    pub source: String,
+    pub male: Anthropometry,
+    pub female: Anthropometry,
+    pub liver: LiverVolume,
+    pub gfr: Gfr,
+    #[serde(default)]
+    pub enzymes: BTreeMap<String, EnzymeVariability>,
+    #[serde(default)]
+    pub genotypes: Vec<Genotype>,
+}
+
+/// A normally distributed quantity.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Normal {
+    pub mean: f64,
+    pub sd: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anthropometry {
+    pub height_cm: Normal,
+    /// Normal, truncated to [16, 40].
+    pub bmi_kg_per_m2: Normal,
+    pub hematocrit: Normal,
+    pub albumin_g_per_l: Normal,
+}
+
+/// Liver volume by a BSA equation V(BSA) = intercept + slope x BSA, used as a ratio to the
+/// reference individual: V = V_ref x V(BSA) / V_eq_ref(BSA_ref), times a log-normal factor.
+/// `reference_*` give the equation of the reference individuals' own population (default:
+/// this population's), so a population with smaller livers at the same BSA keeps them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiverVolume {
+    pub volume_intercept_l: f64,
+    pub volume_per_bsa_l_per_m2: f64,
+    #[serde(default)]
+    pub reference_intercept_l: Option<f64>,
+    #[serde(default)]
+    pub reference_per_bsa_l_per_m2: Option<f64>,
+    pub cv: f64,
+    /// Variability of microsomal protein per gram of liver (log-normal CV; scales every
+    /// hepatic enzyme of a subject together). Default 0: none.
+    #[serde(default)]
+    pub mppgl_cv: f64,
+    pub source: String,
+}
+
+/// GFR (mL/min) = (at_30 - decline x max(age - 30, 0)) x BSA / 1.73, times a log-normal factor.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gfr {
+    pub at_30_ml_per_min_per_1_73m2: f64,
+    pub decline_per_year: f64,
+    pub cv: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnzymeVariability {
+    /// Coefficient of variation of the (log-normal) abundance.
+    pub cv: f64,
+    #[serde(default)]
+    pub gut_cv: Option<f64>,
+    /// Multiplies the reference abundance for this population.
+    #[serde(default = "one")]
+    pub abundance_scale: f64,
+    pub source: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genotype {
+    pub enzyme: String,
+    pub phenotypes: Vec<Phenotype>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phenotype {
+    pub name: String,
+    pub frequency: f64,
+    /// Multiplies the enzyme's abundance (liver and gut).
+    pub activity: f64,
+}
+
+impl Population {
+    /// Whether a physiology-folder file is a population (`kind = "population"`).
+    pub fn is_population(text: &str) -> bool {
+        text.parse::<toml::Table>()
+            .ok()
+            .and_then(|t| {
+                t.get("kind")
+                    .and_then(|k| k.as_str().map(|s| s == "population"))
+            })
+            .unwrap_or(false)
+    }
+
+    pub fn parse(path: &str, text: &str) -> Result<Population> {
+        let p: Population = parse_toml(path, text)?;
+        p.validate(path)?;
+        Ok(p)
+    }
+
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let c = Check { path };
+        if self.kind != "population" {
+            return Err(PbpkError::invalid(path, "kind", "must be \"population\""));
+        }
+        c.source("source", &self.source)?;
+        let [a0, a1] = self.age_years;
+        if !(a0.is_finite() && a1.is_finite() && 0.0 <= a0 && a0 <= a1 && a1 <= 120.0) {
+            return Err(PbpkError::invalid(
+                path,
+                "age_years",
+                "must be [low, high] with 0 <= low <= high <= 120",
+            ));
+        }
+        c.fraction("female_fraction", self.female_fraction)?;
+        for (sex, a) in [("male", &self.male), ("female", &self.female)] {
+            for (k, n, lo, hi) in [
+                ("height_cm", &a.height_cm, 40.0, 230.0),
+                ("bmi_kg_per_m2", &a.bmi_kg_per_m2, 10.0, 60.0),
+                ("hematocrit", &a.hematocrit, 0.1, 0.7),
+                ("albumin_g_per_l", &a.albumin_g_per_l, 10.0, 70.0),
+            ] {
+                let f = format!("{sex}.{k}");
+                if !(n.mean >= lo && n.mean <= hi) {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("{f}.mean"),
+                        format!("must be in [{lo}, {hi}], got {}", n.mean),
+                    ));
+                }
+                c.non_negative(&format!("{f}.sd"), n.sd)?;
+                c.source(&format!("{f}.source"), &n.source)?;
+            }
+        }
+        c.non_negative("liver.cv", self.liver.cv)?;
+        c.source("liver.source", &self.liver.source)?;
+        c.positive(
+            "gfr.at_30_ml_per_min_per_1_73m2",
+            self.gfr.at_30_ml_per_min_per_1_73m2,
+        )?;
+        c.non_negative("gfr.decline_per_year", self.gfr.decline_per_year)?;
+        c.non_negative("gfr.cv", self.gfr.cv)?;
+        c.source("gfr.source", &self.gfr.source)?;
+        for (e, v) in &self.enzymes {
+            c.non_negative(&format!("enzymes.{e}.cv"), v.cv)?;
+            if let Some(g) = v.gut_cv {
+                c.non_negative(&format!("enzymes.{e}.gut_cv"), g)?;
+            }
+            c.positive(&format!("enzymes.{e}.abundance_scale"), v.abundance_scale)?;
+            c.source(&format!("enzymes.{e}.source"), &v.source)?;
+        }
+        for (i, g) in self.genotypes.iter().enumerate() {
+            let sum: f64 = g.phenotypes.iter().map(|p| p.frequency).sum();
+            if (sum - 1.0).abs() > 0.01 {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("genotypes[{i}].phenotypes"),
+                    format!(
+                        "frequencies of {} sum to {sum:.3}; they must sum to 1",
+                        g.enzyme
+                    ),
+                ));
+            }
+            for (j, p) in g.phenotypes.iter().enumerate() {
+                c.fraction(
+                    &format!("genotypes[{i}].phenotypes[{j}].frequency"),
+                    p.frequency,
+                )?;
+                c.non_negative(
+                    &format!("genotypes[{i}].phenotypes[{j}].activity"),
+                    p.activity,
+                )?;
+            }
+            c.source(&format!("genotypes[{i}].source"), &g.source)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,274 @@
+//! Virtual subjects: a physiology per subject, drawn from a population file around the
+//! reference individual of the subject's sex.
+//!
+//! Per subject: sex (Bernoulli), age (uniform), height (normal by sex), BMI (normal by sex,
+//! truncated to [16, 40]) -> weight; BSA (Du Bois & Du Bois 1916:
+//! 0.007184 W^0.425 H^0.725). Organ volumes other than liver and fat, blood pools,
+//! enterocytes, cardiac output and every organ flow scale with BSA / BSA_ref (so flows stay
+//! balanced); the liver volume follows the population's BSA equation (as a ratio to the
+//! reference individual's liver, see `LiverVolume`); fat takes the rest of
+//! the weight (tissue density 1 kg/L). Hematocrit and albumin are normal by sex; GFR declines
+//! with age past 30 and scales with BSA / 1.73; enzyme abundances are log-normal (mean 1 x
+//! `abundance_scale`) times the activity of the drawn phenotype. Impossible draws (fat under
+//! 3 % of weight, a non-positive volume, a physiology that fails validation) are redrawn, at
+//! most `MAX_REDRAWS` times, and counted.
+//!
+//! Reproducible: subject i's draws come from ChaCha8 seeded with the run's seed on stream i,
+//! so they depend only on (seed, i), not on thread count or order.
+
+use crate::data::physiology::{Physiology, Sex};
+use crate::data::population::{Normal, Population};
+use crate::error::{PbpkError, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal, Normal as Gauss};
+
+pub const MAX_REDRAWS: u32 = 100;
+
+/// What was drawn for one subject (one row of `subjects.csv`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Subject {
+    pub id: usize,
+    pub sex: String,
+    pub age_years: f64,
+    pub height_cm: f64,
+    pub weight_kg: f64,
+    pub bsa_m2: f64,
+    pub liver_volume_l: f64,
+    pub fat_volume_l: f64,
+    pub cardiac_output_l_per_h: f64,
+    pub gfr_ml_per_min: f64,
+    pub hematocrit: f64,
+    pub albumin_g_per_l: f64,
+    /// (enzyme, phenotype) for each genotyped enzyme.
+    pub phenotypes: Vec<(String, String)>,
+    /// (enzyme, hepatic abundance multiplier) for each varied enzyme.
+    pub enzyme_factors: Vec<(String, f64)>,
+    pub redraws: u32,
+}
+
+/// Du Bois & Du Bois body surface area (m^2) from weight (kg) and height (cm).
+pub fn bsa_du_bois(weight_kg: f64, height_cm: f64) -> f64 {
+    0.007184 * weight_kg.powf(0.425) * height_cm.powf(0.725)
+}
+
+fn normal(rng: &mut ChaCha8Rng, n: &Normal) -> f64 {
+    if n.sd <= 0.0 {
+        return n.mean;
+    }
+    Gauss::new(n.mean, n.sd)
+        .map(|d| d.sample(rng))
+        .unwrap_or(n.mean)
+}
+
+/// A log-normal factor with mean 1 and coefficient of variation `cv`.
+fn lognormal_factor(rng: &mut ChaCha8Rng, cv: f64) -> f64 {
+    if cv <= 0.0 {
+        return 1.0;
+    }
+    let sigma = (1.0 + cv * cv).ln().sqrt();
+    LogNormal::new(-0.5 * sigma * sigma, sigma)
+        .map(|d| d.sample(rng))
+        .unwrap_or(1.0)
+}
+
+/// Draw subject `id`. `age` and `female_fraction` come from the scenario or the population.
+pub fn sample(
+    pop: &Population,
+    male: &Physiology,
+    female: &Physiology,
+    seed: u64,
+    id: usize,
+    age: [f64; 2],
+    female_fraction: f64,
+) -> Result<(Physiology, Subject)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(id as u64);
+    let mut last_error = String::new();
+    for redraws in 0..=MAX_REDRAWS {
+        match draw(pop, male, female, &mut rng, id, age, female_fraction) {
+            Ok((p, mut s)) => {
+                s.redraws = redraws;
+                return Ok((p, s));
+            }
+            Err(e) => last_error = e,
+        }
+    }
+    Err(PbpkError::Solver(format!(
+        "subject {id}: no physiologically possible draw in {} tries ({last_error}); check the population file {}",
+        MAX_REDRAWS + 1,
+        pop.name
+    )))
+}
+
+fn draw(
+    pop: &Population,
+    male: &Physiology,
+    female: &Physiology,
+    rng: &mut ChaCha8Rng,
+    id: usize,
+    age: [f64; 2],
+    female_fraction: f64,
+) -> std::result::Result<(Physiology, Subject), String> {
+    let is_female = rng.random::<f64>() < female_fraction;
+    let (reference, anthro) = if is_female {
+        (female, &pop.female)
+    } else {
+        (male, &pop.male)
+    };
+    let age_years = if age[1] > age[0] {
+        rng.random_range(age[0]..age[1])
+    } else {
+        age[0]
+    };
+    let height = normal(rng, &anthro.height_cm);
+    let bmi = normal(rng, &anthro.bmi_kg_per_m2);
+    if !(16.0..=40.0).contains(&bmi) || height < 120.0 {
+        return Err(format!(
+            "BMI {bmi:.1} or height {height:.0} cm out of range"
+        ));
+    }
+    let weight = bmi * (height / 100.0).powi(2);
+    let bsa = bsa_du_bois(weight, height);
+    let s = bsa / bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+
+    let mut p = reference.clone();
+    p.age_years = age_years;
+    p.body_weight_kg = weight;
+    p.height_cm = height;
+    p.hematocrit = normal(rng, &anthro.hematocrit);
+    if !(0.25..=0.6).contains(&p.hematocrit) {
+        return Err(format!("hematocrit {:.2} out of range", p.hematocrit));
+    }
+    let albumin = normal(rng, &anthro.albumin_g_per_l);
+    if albumin <= 10.0 {
+        return Err(format!("albumin {albumin:.0} g/L out of range"));
+    }
+    p.albumin_g_per_l = albumin;
+
+    // Volumes and flows.
+    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+    let lv = &pop.liver;
+    let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
+        + lv.reference_per_bsa_l_per_m2
+            .unwrap_or(lv.volume_per_bsa_l_per_m2)
+            * bsa_ref;
+    let liver_volume = reference.organ("liver").volume_l
+        * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
+        / eq_ref
+        * lognormal_factor(rng, lv.cv);
+    if liver_volume <= 0.3 {
+        return Err(format!("liver volume {liver_volume:.2} L"));
+    }
+    let mut delta = 0.0; // change of non-fat volume (L ~ kg)
+    for (name, o) in p.organs.iter_mut() {
+        let old = o.volume_l;
+        match name.as_str() {
+            "fat" => continue,
+            "liver" => o.volume_l = liver_volume,
+            _ => o.volume_l *= s,
+        }
+        delta += o.volume_l - old;
+        if let Some(q) = o.blood_flow_l_per_h.as_mut() {
+            *q *= s;
+        }
+    }
+    if let Some(q) = p
+        .organs
+        .get_mut("fat")
+        .and_then(|o| o.blood_flow_l_per_h.as_mut())
+    {
+        *q *= s;
+    }
+    let blood_before =
+        p.blood.arterial_volume_l + p.blood.venous_volume_l + p.blood.portal_vein_volume_l;
+    p.blood.arterial_volume_l *= s;
+    p.blood.venous_volume_l *= s;
+    p.blood.portal_vein_volume_l *= s;
+    delta += blood_before * (s - 1.0);
+    p.cardiac_output_l_per_h *= s;
+    p.gut.enterocyte_volume_l *= s;
+    p.gut.villous_blood_flow_l_per_h *= s;
+    let fat = p.organs["fat"].volume_l + (weight - reference.body_weight_kg) - delta;
+    if fat < 0.03 * weight {
+        return Err(format!("fat {fat:.1} L under 3 % of {weight:.0} kg"));
+    }
+    if let Some(o) = p.organs.get_mut("fat") {
+        o.volume_l = fat;
+    }
+
+    p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, lv.mppgl_cv);
+
+    // Kidney function.
+    let gfr_173 = pop.gfr.at_30_ml_per_min_per_1_73m2
+        - pop.gfr.decline_per_year * (age_years - 30.0).max(0.0);
+    p.gfr_ml_per_min = gfr_173.max(5.0) * bsa / 1.73 * lognormal_factor(rng, pop.gfr.cv);
+
+    // Enzymes: variability, population scale, phenotype.
+    let mut phenotypes = Vec::new();
+    let mut activity: Vec<(String, f64)> = Vec::new();
+    for g in &pop.genotypes {
+        let u: f64 = rng.random();
+        let mut acc = 0.0;
+        let mut chosen = g.phenotypes.last();
+        for ph in &g.phenotypes {
+            acc += ph.frequency;
+            if u < acc {
+                chosen = Some(ph);
+                break;
+            }
+        }
+        if let Some(ph) = chosen {
+            phenotypes.push((g.enzyme.clone(), ph.name.clone()));
+            activity.push((g.enzyme.clone(), ph.activity));
+        }
+    }
+    let act = |e: &str| activity.iter().find(|(x, _)| x == e).map_or(1.0, |x| x.1);
+    let mut enzyme_factors = Vec::new();
+    for (e, v) in &pop.enzymes {
+        let f_liver = v.abundance_scale * lognormal_factor(rng, v.cv) * act(e);
+        let f_gut = v.abundance_scale * lognormal_factor(rng, v.gut_cv.unwrap_or(v.cv)) * act(e);
+        if let Some(h) = p.enzymes.liver.get_mut(e) {
+            h.abundance_pmol_per_mg *= f_liver;
+        }
+        if let Some(g) = p.enzymes.gut.get_mut(e) {
+            g.amount_nmol *= f_gut;
+        }
+        enzyme_factors.push((e.clone(), f_liver));
+    }
+    // Genotyped enzymes without a variability entry still take their phenotype.
+    for (e, a) in &activity {
+        if !pop.enzymes.contains_key(e) {
+            if let Some(h) = p.enzymes.liver.get_mut(e) {
+                h.abundance_pmol_per_mg *= a;
+            }
+            if let Some(g) = p.enzymes.gut.get_mut(e) {
+                g.amount_nmol *= a;
+            }
+        }
+    }
+    p.name = format!("{} subject {id}", pop.name);
+    p.validate(&p.name.clone()).map_err(|e| e.to_string())?;
+    let subject = Subject {
+        id,
+        sex: if p.sex == Sex::Female {
+            "female".into()
+        } else {
+            "male".into()
+        },
+        age_years,
+        height_cm: height,
+        weight_kg: weight,
+        bsa_m2: bsa,
+        liver_volume_l: liver_volume,
+        fat_volume_l: fat,
+        cardiac_output_l_per_h: p.cardiac_output_l_per_h,
+        gfr_ml_per_min: p.gfr_ml_per_min,
+        hematocrit: p.hematocrit,
+        albumin_g_per_l: albumin,
+        phenotypes,
+        enzyme_factors,
+        redraws: 0,
+    };
+    Ok((p, subject))
+}

@@ -1,0 +1,86 @@
+//! `subjects.csv` (populations): one row per subject with what was drawn (demographics, key
+//! physiology, phenotypes, enzyme abundance factors) and Cmax, AUC and AUCinf per arm and
+//! compound.
+
+use crate::error::{PbpkError, Result};
+use crate::run::RunResult;
+use std::path::Path;
+
+pub fn write(result: &RunResult, path: &Path) -> Result<()> {
+    let Some(first) = result.subjects.first() else {
+        return Ok(());
+    };
+    let err = |e: csv::Error| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    let mut header: Vec<String> = [
+        "subject",
+        "sex",
+        "age_years",
+        "height_cm",
+        "weight_kg",
+        "bsa_m2",
+        "liver_volume_l",
+        "fat_volume_l",
+        "cardiac_output_l_per_h",
+        "gfr_ml_per_min",
+        "hematocrit",
+        "albumin_g_per_l",
+        "redraws",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(
+        first
+            .subject
+            .phenotypes
+            .iter()
+            .map(|(e, _)| format!("{e}_phenotype")),
+    );
+    header.extend(
+        first
+            .subject
+            .enzyme_factors
+            .iter()
+            .map(|(e, _)| format!("{e}_liver_factor")),
+    );
+    for (arm, c, ..) in &first.metrics {
+        for m in ["cmax_mg_per_L", "auc_mg_h_per_L", "auc_inf_mg_h_per_L"] {
+            header.push(format!("{arm}|{c}|{m}"));
+        }
+    }
+    w.write_record(&header).map_err(err)?;
+    for row in &result.subjects {
+        let s = &row.subject;
+        let mut r: Vec<String> = vec![
+            s.id.to_string(),
+            s.sex.clone(),
+            format!("{:.2}", s.age_years),
+            format!("{:.1}", s.height_cm),
+            format!("{:.2}", s.weight_kg),
+            format!("{:.3}", s.bsa_m2),
+            format!("{:.3}", s.liver_volume_l),
+            format!("{:.2}", s.fat_volume_l),
+            format!("{:.1}", s.cardiac_output_l_per_h),
+            format!("{:.1}", s.gfr_ml_per_min),
+            format!("{:.3}", s.hematocrit),
+            format!("{:.1}", s.albumin_g_per_l),
+            s.redraws.to_string(),
+        ];
+        r.extend(s.phenotypes.iter().map(|(_, p)| p.clone()));
+        r.extend(s.enzyme_factors.iter().map(|(_, f)| format!("{f:.4}")));
+        for (_, _, cmax, auc, auc_inf) in &row.metrics {
+            r.push(format!("{cmax:.6e}"));
+            r.push(format!("{auc:.6e}"));
+            r.push(auc_inf.map_or(String::new(), |a| format!("{a:.6e}")));
+        }
+        w.write_record(&r).map_err(err)?;
+    }
+    w.flush().map_err(|e| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}

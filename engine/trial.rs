@@ -1,0 +1,242 @@
+//! Virtual trials: every subject of a population through every arm, in parallel (rayon),
+//! each subject with its own physiology (drawn by `population::sample`) and model.
+//!
+//! A subject whose draw or solve fails, or whose plasma concentrations go negative beyond
+//! the solver tolerance, is reported (id, reason) and counted, never silently dropped and
+//! never fatal to the run. Per subject only the metrics and the venous plasma profile are
+//! kept; the profiles become the median and 5-95 % percentile bands at the end.
+
+use crate::analysis::stats::percentile;
+use crate::data::compound::{BindingProtein, Compound};
+use crate::data::library::{Kind, Library};
+use crate::data::physiology::Physiology;
+use crate::data::population::Population;
+use crate::data::scenario::Scenario;
+use crate::error::{PbpkError, Result};
+use crate::model::assemble;
+use crate::population::{sample, Subject};
+use crate::report::summary::SubjectFailure;
+use crate::run::{run_arm, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult};
+use rayon::prelude::*;
+
+/// The seed used when neither the scenario nor the command line gives one.
+pub const DEFAULT_SEED: u64 = 20261124;
+/// Subjects when neither the scenario nor the command line gives a count.
+pub const DEFAULT_COUNT: usize = 100;
+
+/// A population file with its two reference individuals, loaded and validated.
+#[derive(Debug, Clone)]
+pub struct PopulationSetup {
+    pub population: Population,
+    pub male: Physiology,
+    pub female: Physiology,
+}
+
+impl PopulationSetup {
+    pub fn load(lib: &Library, name: &str, referer: &str) -> Result<Self> {
+        let r = lib.resolve(Kind::Physiology, name, referer, "subjects.population")?;
+        if !Population::is_population(&r.text) {
+            return Err(PbpkError::invalid(
+                referer,
+                "subjects.population",
+                format!(
+                    "{} is an individual physiology, not a population (kind = \"population\"); use `physiology = \"{name}\"` or a population such as \"european\"",
+                    r.label()
+                ),
+            ));
+        }
+        let population = Population::parse(&r.label(), &r.text)?;
+        let label = r.label();
+        let male = lib.physiology(&population.male_reference, &label, "male_reference")?;
+        let female = lib.physiology(&population.female_reference, &label, "female_reference")?;
+        Ok(PopulationSetup {
+            population,
+            male,
+            female,
+        })
+    }
+}
+
+/// One subject's row of `subjects.csv`: what was drawn and its metrics per arm and compound.
+#[derive(Debug, Clone)]
+pub struct SubjectRow {
+    pub subject: Subject,
+    /// (arm, compound, Cmax mg/L, AUC mg.h/L, AUCinf mg.h/L)
+    pub metrics: Vec<(String, String, f64, f64, Option<f64>)>,
+}
+
+/// Unbound fraction scaled with the subject's albumin for albumin-bound drugs (one binding
+/// site, unchanged affinity): fu' = 1 / (1 + (1 - fu) / fu x alb / alb_ref).
+fn scale_fu(c: &Compound, albumin: f64, albumin_ref: f64) -> Compound {
+    let mut c = c.clone();
+    if c.binding_protein == BindingProtein::Albumin && albumin_ref > 0.0 {
+        let fu = c.fu_plasma.value;
+        c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu) / fu * albumin / albumin_ref);
+    }
+    c
+}
+
+type SubjectOutcome = std::result::Result<(SubjectRow, f64, Vec<ArmRun>), SubjectFailure>;
+
+fn run_subject(
+    s: &Scenario,
+    p: &Prepared,
+    setup: &PopulationSetup,
+    id: usize,
+    seed: u64,
+    opts: &RunOptions,
+) -> SubjectOutcome {
+    let fail = |reason: String| SubjectFailure {
+        subject: id,
+        reason,
+    };
+    let pop = &setup.population;
+    let age = s.subjects.age_years.unwrap_or(pop.age_years);
+    let ff = s.subjects.female_fraction.unwrap_or(pop.female_fraction);
+    let (phys, subject) = sample(pop, &setup.male, &setup.female, seed, id, age, ff)
+        .map_err(|e| fail(e.to_string()))?;
+    let reference = if subject.sex == "female" {
+        &setup.female
+    } else {
+        &setup.male
+    };
+    let compounds: Vec<(Compound, String)> = p
+        .compounds
+        .iter()
+        .map(|(c, l)| {
+            (
+                scale_fu(c, phys.albumin_g_per_l, reference.albumin_g_per_l),
+                l.clone(),
+            )
+        })
+        .collect();
+    let model = assemble(&phys, &compounds).map_err(|e| fail(e.to_string()))?;
+    let bw = phys.body_weight_kg;
+    let sp = Prepared {
+        physiology: phys,
+        compounds,
+        aliases: p.aliases.clone(),
+        model,
+        population: None,
+    };
+    let mut arms = Vec::new();
+    for arm in &s.arms {
+        let mut run = run_arm(s, &sp, arm, opts, &[]).map_err(|e| fail(e.to_string()))?;
+        for c in &mut run.compounds {
+            let negative = c.profile.iter().map(|x| x.1).fold(0.0_f64, f64::min);
+            if negative < -1e-6 * c.nca.cmax.max(1e-300) || !c.nca.cmax.is_finite() {
+                return Err(fail(format!(
+                    "{} in arm {}: concentration {negative:e} mg/L below zero beyond the solver tolerance",
+                    c.compound, arm.name
+                )));
+            }
+            // Keep only the plasma profile (tissue profiles are per individual).
+            for x in &mut c.profile {
+                x.2 = Vec::new();
+            }
+        }
+        arms.push(run);
+    }
+    let metrics = arms
+        .iter()
+        .flat_map(|a| {
+            a.compounds.iter().map(|c| {
+                (
+                    a.name.clone(),
+                    c.compound.clone(),
+                    c.nca.cmax,
+                    c.nca.auc,
+                    c.nca.auc_inf,
+                )
+            })
+        })
+        .collect();
+    Ok((SubjectRow { subject, metrics }, bw, arms))
+}
+
+/// Run a scenario over its virtual population.
+pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
+    let setup = p.population.as_ref().expect("a population scenario");
+    let n = opts.subjects.or(s.subjects.count).unwrap_or(DEFAULT_COUNT);
+    let seed = opts.seed.or(s.subjects.seed).unwrap_or(DEFAULT_SEED);
+    let outcomes: Vec<SubjectOutcome> = (0..n)
+        .into_par_iter()
+        .map(|i| run_subject(s, p, setup, i, seed, opts))
+        .collect();
+    let mut rows = Vec::new();
+    let mut subjects = Vec::new();
+    let mut failures = Vec::new();
+    for o in outcomes {
+        match o {
+            Ok((row, bw, arms)) => {
+                rows.push(row);
+                subjects.push((bw, arms));
+            }
+            Err(f) => failures.push(f),
+        }
+    }
+    if subjects.is_empty() {
+        return Err(PbpkError::Solver(format!(
+            "every one of the {n} subjects failed; the first: subject {}: {}",
+            failures[0].subject, failures[0].reason
+        )));
+    }
+    let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
+    summary.failures = failures;
+    let arms = percentile_arms(&subjects);
+    let median_bw = percentile(
+        &{
+            let mut v: Vec<f64> = subjects.iter().map(|x| x.0).collect();
+            v.sort_by(f64::total_cmp);
+            v
+        },
+        50.0,
+    );
+    Ok(RunResult {
+        summary,
+        arms,
+        tissues: Vec::new(),
+        body_weight_kg: median_bw,
+        subjects: rows,
+    })
+}
+
+/// The first subject's arms with every plasma profile replaced by the median over subjects
+/// and the 5-95 % band (all subjects share the output times), enzyme fractions by the median.
+fn percentile_arms(subjects: &[(f64, Vec<ArmRun>)]) -> Vec<ArmRun> {
+    let mut arms = subjects[0].1.clone();
+    for (ai, arm) in arms.iter_mut().enumerate() {
+        for (ci, c) in arm.compounds.iter_mut().enumerate() {
+            let mut band = Vec::with_capacity(c.profile.len());
+            for (ti, point) in c.profile.iter_mut().enumerate() {
+                let mut v: Vec<f64> = subjects
+                    .iter()
+                    .filter_map(|(_, arms)| {
+                        arms.get(ai)?
+                            .compounds
+                            .get(ci)?
+                            .profile
+                            .get(ti)
+                            .map(|x| x.1)
+                    })
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                point.1 = percentile(&v, 50.0);
+                band.push((percentile(&v, 5.0), percentile(&v, 95.0)));
+            }
+            c.band = Some(band);
+        }
+        for (ei, (_, series)) in arm.enzymes.iter_mut().enumerate() {
+            for (ti, point) in series.iter_mut().enumerate() {
+                let mut v: Vec<f64> = subjects
+                    .iter()
+                    .filter_map(|(_, arms)| arms.get(ai)?.enzymes.get(ei)?.1.get(ti).map(|x| x.1))
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                point.1 = percentile(&v, 50.0);
+            }
+        }
+        arm.recovery.clear();
+    }
+    arms
+}
