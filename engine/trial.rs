@@ -159,10 +159,32 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     let setup = p.population.as_ref().expect("a population scenario");
     let n = opts.subjects.or(s.subjects.count).unwrap_or(DEFAULT_COUNT);
     let seed = opts.seed.or(s.subjects.seed).unwrap_or(DEFAULT_SEED);
+    // Progress on stderr when it is a terminal (never in pipes, logs or tests).
+    use std::io::IsTerminal;
+    let bar = if std::io::stderr().is_terminal() && n >= 20 {
+        let b = indicatif::ProgressBar::new(n as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} subjects {pos}/{len} [{bar:40}] {elapsed_precise} (eta {eta})",
+        ) {
+            b.set_style(style.progress_chars("=> "));
+        }
+        Some(b)
+    } else {
+        None
+    };
     let outcomes: Vec<SubjectOutcome> = (0..n)
         .into_par_iter()
-        .map(|i| run_subject(s, p, setup, i, seed, opts))
+        .map(|i| {
+            let o = run_subject(s, p, setup, i, seed, opts);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            o
+        })
         .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let mut rows = Vec::new();
     let mut subjects = Vec::new();
     let mut failures = Vec::new();
