@@ -9,7 +9,9 @@
 //! reference individual's liver, see `LiverVolume`); fat takes the rest of
 //! the weight (tissue density 1 kg/L). Hematocrit and albumin are normal by sex; GFR declines
 //! with age past 30 and scales with BSA / 1.73; enzyme abundances are log-normal (mean 1 x
-//! `abundance_scale`) times the activity of the drawn phenotype. Impossible draws (fat under
+//! `abundance_scale`) times the activity of the drawn phenotype, kept as the enzyme's
+//! `subject_factor` so that microsomal (per mg) rates are still attributed through the
+//! reference abundance and the subject's variation is not cancelled. Impossible draws (fat under
 //! 3 % of weight, a non-positive volume, a physiology that fails validation) are redrawn, at
 //! most `MAX_REDRAWS` times, and counted.
 //!
@@ -229,10 +231,10 @@ fn draw(
         let f_liver = v.abundance_scale * lognormal_factor(rng, v.cv) * act(e);
         let f_gut = v.abundance_scale * lognormal_factor(rng, v.gut_cv.unwrap_or(v.cv)) * act(e);
         if let Some(h) = p.enzymes.liver.get_mut(e) {
-            h.abundance_pmol_per_mg *= f_liver;
+            h.subject_factor *= f_liver;
         }
         if let Some(g) = p.enzymes.gut.get_mut(e) {
-            g.amount_nmol *= f_gut;
+            g.subject_factor *= f_gut;
         }
         enzyme_factors.push((e.clone(), f_liver));
     }
@@ -240,10 +242,10 @@ fn draw(
     for (e, a) in &activity {
         if !pop.enzymes.contains_key(e) {
             if let Some(h) = p.enzymes.liver.get_mut(e) {
-                h.abundance_pmol_per_mg *= a;
+                h.subject_factor *= a;
             }
             if let Some(g) = p.enzymes.gut.get_mut(e) {
-                g.amount_nmol *= a;
+                g.subject_factor *= a;
             }
         }
     }

@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 
-const SCENARIOS: [&str; 21] = [
+const SCENARIOS: [&str; 22] = [
     "midazolam_iv",
     "midazolam_oral",
     "nifedipine_iv",
@@ -30,10 +30,16 @@ const SCENARIOS: [&str; 21] = [
     "clarithromycin_midazolam",
     "erythromycin_midazolam",
     "rifampicin_midazolam",
+    "omeprazole_oral",
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 25] = [
+const KNOWN_MISSES: [(&str, &str, &str); 30] = [
+    ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
+    ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
+    ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
+    ("omeprazole_oral", "auc_inf_mg_h_per_L", "follows from the clearance under-prediction"),
+    ("omeprazole_oral", "oral/cl_l_per_h", "follows from the clearance under-prediction"),
     (
         "ketoconazole_midazolam",
         "auc_ratio",

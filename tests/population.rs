@@ -118,13 +118,42 @@ end_h = 48
     let cv = sd / m;
     println!("midazolam IV clearance {m:.1} L/h, CV {:.0} %", 100.0 * cv);
     // Published between-subject CV of midazolam clearance in healthy adults: about 30-50 %.
-    // KNOWN MISS (ratchet): the model gives about 21 %: midazolam's hepatic extraction
+    // KNOWN MISS (ratchet): the model gives about 27 %: midazolam's hepatic extraction
     // (about 0.5) damps the CYP3A4 (CV 41 %) and MPPGL (27 %) variability, and hepatic blood
     // flow, fu and CYP3A5 (no midazolam pathway yet) do not vary independently. The test fails
     // if the CV drops, and tells us to turn this into a range check once it reaches 30 %.
-    assert!(cv >= 0.20, "CV {cv} fell below the recorded 21 %");
+    assert!(cv >= 0.25, "CV {cv} fell below the recorded 27 %");
     assert!(
         cv < 0.30,
         "CV {cv} is now in the published 30-50 % range: replace the ratchet by the range check"
     );
+}
+
+/// Median over subjects of `col` for rows whose `phenotype_col` equals `ph`.
+fn median_by_phenotype(r: &RunResult, enzyme: &str, ph: &str) -> f64 {
+    let mut v: Vec<f64> = r
+        .subjects
+        .iter()
+        .filter(|s| {
+            s.subject
+                .phenotypes
+                .iter()
+                .any(|(e, p)| e == enzyme && p == ph)
+        })
+        .filter_map(|s| s.metrics[0].4)
+        .collect();
+    assert!(v.len() >= 5, "too few {enzyme} {ph} subjects: {}", v.len());
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn omeprazole_poor_metabolisers_have_several_fold_exposure() {
+    // Also guards against a subject's enzyme variation being cancelled for per-mg rates.
+    let path = repo().join("scenarios/chinese_vs_european_omeprazole_chinese.toml");
+    let r = run_with_threads(&path, 2, 300);
+    let pm = median_by_phenotype(&r, "CYP2C19", "PM");
+    let nm = median_by_phenotype(&r, "CYP2C19", "NM");
+    println!("omeprazole, Chinese: median AUCinf PM {pm:.3}, NM {nm:.3}, ratio {:.2} (observed 5.8, Ishizaki 1994)", pm / nm);
+    assert!(pm / nm > 3.0, "PM/NM {}", pm / nm);
 }

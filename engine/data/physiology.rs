@@ -265,9 +265,14 @@ pub struct Enzymes {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HepaticEnzyme {
+    /// Reference abundance (also what microsomal per-mg rates are divided by).
     pub abundance_pmol_per_mg: f64,
     pub kdeg_per_h: f64,
     pub source: String,
+    /// A virtual subject's multiplier of the reference abundance (variability, phenotype);
+    /// 1 for a file's individual. Not read from files.
+    #[serde(skip, default = "one")]
+    pub subject_factor: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -277,6 +282,9 @@ pub struct GutEnzyme {
     pub amount_nmol: f64,
     pub kdeg_per_h: f64,
     pub source: String,
+    /// A virtual subject's multiplier of the amount; 1 for a file's individual.
+    #[serde(skip, default = "one")]
+    pub subject_factor: f64,
 }
 
 /// A validated physiology (units as in the field names; conversions happen in the model).
@@ -294,15 +302,20 @@ impl PhysiologyFile {
 
     /// Hepatic amount of an enzyme in pmol: abundance x MPPGL x liver mass.
     pub fn hepatic_enzyme_pmol(&self, enzyme: &str) -> Option<f64> {
-        self.enzymes
-            .liver
-            .get(enzyme)
-            .map(|e| e.abundance_pmol_per_mg * self.enzymes.mppgl_mg_per_g * self.liver_mass_g())
+        self.enzymes.liver.get(enzyme).map(|e| {
+            e.abundance_pmol_per_mg
+                * e.subject_factor
+                * self.enzymes.mppgl_mg_per_g
+                * self.liver_mass_g()
+        })
     }
 
     /// Intestinal amount of an enzyme in pmol.
     pub fn gut_enzyme_pmol(&self, enzyme: &str) -> Option<f64> {
-        self.enzymes.gut.get(enzyme).map(|e| e.amount_nmol * 1000.0)
+        self.enzymes
+            .gut
+            .get(enzyme)
+            .map(|e| e.amount_nmol * e.subject_factor * 1000.0)
     }
 
     /// Portal vein blood flow (L/h): the sum of the flows of the organs draining into it.
