@@ -41,11 +41,41 @@ pub enum Command {
     /// Run a scenario and print only its interaction table: the dynamic AUC and Cmax ratios
     /// beside the FDA 2020 mechanistic static model computed from the same compound files.
     DdiStatic { scenario: String },
+    /// Run every shipped scenario with observed values and write the qualification report
+    /// (qualification.md, qualification.csv, goodness-of-fit plots).
+    Qualify {
+        /// Output folder (default out/qualification).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Run the command line; the error is printed by `main`.
 pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Qualify { out } => {
+            let dir = out.unwrap_or_else(|| PathBuf::from("out/qualification"));
+            let rows = crate::qualify::run_suite()?;
+            let cats = crate::qualify::write_report(&rows, &dir)?;
+            println!(
+                "{:<20} {:>4} {:>10} {:>10} {:>10} {:>6}",
+                "category", "n", "<=1.25x", "<=2x", "Guest", "GMFE"
+            );
+            for c in &cats {
+                println!(
+                    "{:<20} {:>4} {:>9.0}% {:>9.0}% {:>10} {:>6.2}",
+                    c.category,
+                    c.n,
+                    100.0 * c.within_1_25,
+                    100.0 * c.within_2,
+                    c.within_guest
+                        .map_or("-".into(), |g| format!("{:.0}%", 100.0 * g)),
+                    c.gmfe
+                );
+            }
+            println!("\nReport written to {}/qualification.md", dir.display());
+            Ok(())
+        }
         Command::DdiStatic { scenario } => {
             let (s, lib, label) = Library::scenario(&scenario)?;
             if s.comparisons.is_empty() {

@@ -481,3 +481,84 @@ fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> D
         .map_err(err)?;
     Ok(())
 }
+
+/// Goodness of fit for one qualification category: predicted against observed on log axes,
+/// with the line of unity and the 2-fold lines (PNG).
+pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path) -> Result<()> {
+    register_font();
+    let pts: Vec<(f64, f64, bool)> = rows
+        .iter()
+        .filter(|r| r.category == category)
+        .map(|r| (r.observed, r.predicted, r.within_2))
+        .collect();
+    let out_err = |e: String| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: format!("plot: {e}"),
+    };
+    let draw = || -> DrawResult {
+        let root = BitMapBackend::new(path, (760, 720)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let lo = pts
+            .iter()
+            .flat_map(|p| [p.0, p.1])
+            .fold(f64::INFINITY, f64::min)
+            / 3.0;
+        let hi = pts.iter().flat_map(|p| [p.0, p.1]).fold(0.0, f64::max) * 3.0;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("{category}: predicted vs observed"),
+                ("sans-serif", 22),
+            )
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("observed")
+            .y_desc("predicted")
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(err)?;
+        for (f, style) in [
+            (1.0, BLACK.stroke_width(2)),
+            (2.0, BLACK.mix(0.5).stroke_width(1)),
+            (0.5, BLACK.mix(0.5).stroke_width(1)),
+        ] {
+            chart
+                .draw_series(LineSeries::new([(lo, lo * f), (hi, hi * f)], style))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(
+                pts.iter()
+                    .filter(|p| p.2)
+                    .map(|p| Circle::new((p.0, p.1), 5, COLOURS[0].filled())),
+            )
+            .map_err(err)?
+            .label("within 2-fold")
+            .legend(|(x, y)| Circle::new((x + 10, y), 5, COLOURS[0].filled()));
+        chart
+            .draw_series(
+                pts.iter()
+                    .filter(|p| !p.2)
+                    .map(|p| Circle::new((p.0, p.1), 5, COLOURS[1].filled())),
+            )
+            .map_err(err)?
+            .label("outside 2-fold")
+            .legend(|(x, y)| Circle::new((x + 10, y), 5, COLOURS[1].filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+        Ok(())
+    };
+    draw().map_err(out_err)
+}
