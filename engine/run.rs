@@ -92,6 +92,8 @@ pub struct RunResult {
     pub body_weight_kg: f64,
     /// A population's subjects and their metrics (empty for one individual).
     pub subjects: Vec<crate::trial::SubjectRow>,
+    /// Observed concentration-time data for the plots: (arm, compound, points).
+    pub observed_data: Vec<(String, String, Vec<crate::data::observed::Point>)>,
 }
 
 /// Everything a scenario needs, loaded and validated before anything runs.
@@ -101,6 +103,8 @@ pub struct Prepared {
     /// Each dose line's `compound` string (name or path) and the compound it resolved to.
     pub aliases: Vec<(String, usize)>,
     pub model: Model,
+    /// Observed concentration-time data: (arm, compound, points in mg/L).
+    pub observed_data: Vec<(String, String, Vec<crate::data::observed::Point>)>,
     /// For a virtual population: the population and its male and female references
     /// (`physiology` and `model` are then those of the male reference).
     pub population: Option<crate::trial::PopulationSetup>,
@@ -232,11 +236,26 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         }
     }
     let model = assemble(&physiology, &compounds)?;
+    let mut observed_data = Vec::new();
+    for (i, d) in s.observed_data.iter().enumerate() {
+        let field = format!("observed_data[{i}].file");
+        let r = lib.data_file(&d.file, label, &field)?;
+        let k = aliases
+            .iter()
+            .find(|(a, _)| *a == d.compound)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| {
+                PbpkError::invalid(label, format!("observed_data[{i}].compound"), "not dosed")
+            })?;
+        let points = crate::data::observed::parse(d, &r.label(), &r.text, compounds[k].0.mw())?;
+        observed_data.push((d.arm.clone(), compounds[k].0.name.clone(), points));
+    }
     Ok(Prepared {
         physiology,
         compounds,
         aliases,
         model,
+        observed_data,
         population,
     })
 }
@@ -312,6 +331,7 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         tissues: s.simulation.tissues.clone(),
         body_weight_kg: phys.body_weight_kg,
         subjects: Vec::new(),
+        observed_data: p.observed_data.clone(),
     })
 }
 

@@ -117,6 +117,7 @@ fn run_subject(
         compounds,
         aliases: p.aliases.clone(),
         model,
+        observed_data: Vec::new(),
         population: None,
     };
     let mut arms = Vec::new();
@@ -220,6 +221,7 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         tissues: Vec::new(),
         body_weight_kg: median_bw,
         subjects: rows,
+        observed_data: p.observed_data.clone(),
     })
 }
 

@@ -144,6 +144,40 @@ impl Library {
         Ok(c)
     }
 
+    /// A data file named by a scenario, relative to the scenario's folder (or the current
+    /// directory, or the shipped `scenarios/` folder inside the binary).
+    pub fn data_file(&self, rel: &str, referer: &str, field: &str) -> Result<Resolved> {
+        let mut candidates = Vec::new();
+        if let Some(dir) = &self.scenario_dir {
+            candidates.push(dir.join(rel));
+        }
+        candidates.push(PathBuf::from(rel));
+        candidates.push(PathBuf::from("scenarios").join(rel));
+        for p in candidates {
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p).map_err(|source| PbpkError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                return Ok(Resolved {
+                    origin: Origin::File(p),
+                    text,
+                });
+            }
+        }
+        if let Some(f) = SCENARIOS.get_file(rel) {
+            return Ok(Resolved {
+                origin: Origin::Embedded(format!("scenarios/{rel}")),
+                text: f.contents_utf8().unwrap_or_default().to_string(),
+            });
+        }
+        Err(PbpkError::NotFound {
+            path: referer.to_string(),
+            field: field.to_string(),
+            message: format!("data file \"{rel}\" not found beside the scenario, here or in the shipped scenarios"),
+        })
+    }
+
     /// Resolve a scenario argument: a path, or the name of a shipped scenario.
     pub fn scenario(arg: &str) -> Result<(Scenario, Library, String)> {
         let p = Path::new(arg);

@@ -7,6 +7,7 @@
 
 pub mod compound;
 pub mod library;
+pub mod observed;
 pub mod physiology;
 pub mod population;
 pub mod scenario;

@@ -20,6 +20,9 @@ pub struct Scenario {
     /// Observed clinical values this scenario predicts (used by tests and `pbpk qualify`).
     #[serde(default)]
     pub observed: Vec<Observed>,
+    /// Observed concentration-time data files, plotted beside the predictions.
+    #[serde(default)]
+    pub observed_data: Vec<super::observed::ObservedData>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -331,6 +334,30 @@ impl Scenario {
                         format!("no arm is named \"{arm}\"; arms are: {}", self.arm_names()),
                     ));
                 }
+            }
+        }
+        for (i, d) in self.observed_data.iter().enumerate() {
+            if !self.arms.iter().any(|a| a.name == d.arm) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("observed_data[{i}].arm"),
+                    format!(
+                        "no arm is named \"{}\"; arms are: {}",
+                        d.arm,
+                        self.arm_names()
+                    ),
+                ));
+            }
+            if !self
+                .arms
+                .iter()
+                .any(|a| a.name == d.arm && a.dose.iter().any(|x| x.compound == d.compound))
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("observed_data[{i}].compound"),
+                    format!("\"{}\" is not dosed in arm \"{}\"", d.compound, d.arm),
+                ));
             }
         }
         for (i, o) in self.observed.iter().enumerate() {

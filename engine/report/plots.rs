@@ -1,7 +1,8 @@
 //! Plots written with every run (PNG and SVG; plotters with a bundled DejaVu Sans font, so
 //! no system font library is needed):
 //! - `concentration_<compound>`: venous plasma concentration against time for every arm,
-//!   linear and log axes side by side;
+//!   linear and log axes side by side, with observed means +/- SD when the scenario names
+//!   observed data (`[[observed_data]]`);
 //! - `ddi_forest`: AUC and Cmax ratios of each comparison on a log axis, with the 0.8-1.25
 //!   and 0.5-2 bands, the static-model AUC ratio and any observed ratio;
 //! - `enzymes`: remaining fraction of each changing enzyme (liver, gut wall) against time.
@@ -174,10 +175,20 @@ fn concentration<DB: DrawingBackend>(
         .fold(f64::INFINITY, f64::min)
         .min(t_max * 0.999);
     let t_min = if t_min.is_finite() { t_min } else { 0.0 };
+    let c_obs = r
+        .observed_data
+        .iter()
+        .filter(|(_, c, _)| c == compound)
+        .flat_map(|(_, _, p)| {
+            p.iter()
+                .map(|p| p.c_mg_per_l + p.sd_mg_per_l.unwrap_or(0.0))
+        })
+        .fold(0.0_f64, f64::max);
     let c_max = series
         .iter()
         .flat_map(|(_, s)| s.iter().map(|x| x.1))
         .fold(0.0_f64, f64::max)
+        .max(c_obs)
         .max(c_max_band)
         .max(1e-12);
     let c_min = (c_max * 1e-4).max(
@@ -248,6 +259,51 @@ fn concentration<DB: DrawingBackend>(
                         .legend(move |(x, y)| {
                             PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
                         });
+                }
+                // Observed data: mean (circle) +/- SD (bar), in the arm's colour.
+                for (arm, c, points) in &r.observed_data {
+                    if c != compound {
+                        continue;
+                    }
+                    let k = series.iter().position(|(n, _)| n == arm).unwrap_or(0);
+                    let colour = COLOURS[k % COLOURS.len()];
+                    let shown: Vec<_> = points
+                        .iter()
+                        .filter(|p| {
+                            p.t_h >= t_min && p.t_h <= t_max && (!log || p.c_mg_per_l >= c_min)
+                        })
+                        .collect();
+                    chart
+                        .draw_series(shown.iter().filter_map(|p| {
+                            let sd = p.sd_mg_per_l?;
+                            let lo = if log {
+                                (p.c_mg_per_l - sd).max(c_min)
+                            } else {
+                                (p.c_mg_per_l - sd).max(0.0)
+                            };
+                            Some(ErrorBar::new_vertical(
+                                p.t_h,
+                                lo,
+                                p.c_mg_per_l,
+                                p.c_mg_per_l + sd,
+                                colour.stroke_width(1),
+                                6,
+                            ))
+                        }))
+                        .map_err(err)?;
+                    let study = points.first().map_or(String::new(), |p| p.study.clone());
+                    chart
+                        .draw_series(
+                            shown
+                                .iter()
+                                .map(|p| Circle::new((p.t_h, p.c_mg_per_l), 4, colour.filled())),
+                        )
+                        .map_err(err)?
+                        .label(format!(
+                            "observed: {}",
+                            if study.is_empty() { arm.clone() } else { study }
+                        ))
+                        .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
                 }
                 chart
                     .configure_series_labels()
