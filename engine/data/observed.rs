@@ -226,7 +226,7 @@ mod tests {
         .unwrap();
         assert_eq!(p.len(), 2);
         assert!((p[0].c_mg_per_l - 0.015).abs() < 1e-15);
-        assert!((p[0].sd_mg_per_l.unwrap() - 0.0070710678118654755).abs() < 1e-12);
+        assert!((p[0].sd_mg_per_l.unwrap() - 0.007_071_067_811_865_475).abs() < 1e-12);
         assert_eq!(p[0].n, Some(2));
     }
 
