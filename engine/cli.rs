@@ -41,6 +41,16 @@ pub enum Command {
     /// Run a scenario and print only its interaction table: the dynamic AUC and Cmax ratios
     /// beside the FDA 2020 mechanistic static model computed from the same compound files.
     DdiStatic { scenario: String },
+    /// Write one arm of a scenario as a self-contained JSON ODE problem (equations' terms,
+    /// doses, output times, tolerances and pbpk's own solution), for peer tools.
+    Export {
+        scenario: String,
+        #[arg(long)]
+        arm: String,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run every shipped scenario with observed values and write the qualification report
     /// (qualification.md, qualification.csv, goodness-of-fit plots).
     Qualify {
@@ -53,6 +63,22 @@ pub enum Command {
 /// Run the command line; the error is printed by `main`.
 pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Export { scenario, arm, out } => {
+            let (s, lib, label) = Library::scenario(&scenario)?;
+            let p = prepare(&s, &lib, &label)?;
+            let json = crate::report::export::export_arm(&s, &p, &arm)?;
+            let text = serde_json::to_string(&json).map_err(|e| PbpkError::Output {
+                path: PathBuf::from("-"),
+                message: e.to_string(),
+            })?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|source| PbpkError::Io { path, source })?
+                }
+                None => println!("{text}"),
+            }
+            Ok(())
+        }
         Command::Qualify { out } => {
             let dir = out.unwrap_or_else(|| PathBuf::from("out/qualification"));
             let rows = crate::qualify::run_suite()?;

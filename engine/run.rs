@@ -427,13 +427,24 @@ fn adjust_dose(
 }
 
 /// Simulate one arm; `dose_scale` multiplies the doses of the listed compounds.
-pub(crate) fn run_arm(
+/// One arm as an initial-value problem: the model with this arm's dosing terms, the dose
+/// events, the output times and the tolerances (also what `pbpk export` writes).
+pub struct ArmProblem {
+    pub model: Model,
+    pub regimen: Regimen,
+    pub tol: Tolerances,
+    pub grid: Vec<f64>,
+    /// (time h, state, amount mg)
+    pub jumps: Vec<(f64, usize, f64)>,
+}
+
+pub fn arm_problem(
     s: &Scenario,
     p: &Prepared,
     arm: &crate::data::scenario::Arm,
     opts: &RunOptions,
     dose_scale: &[(usize, f64)],
-) -> Result<ArmRun> {
+) -> ArmProblem {
     let phys = &p.physiology;
     let index = |name: &str| {
         p.aliases
@@ -442,12 +453,6 @@ pub(crate) fn run_arm(
             .map(|(_, k)| *k)
             .expect("every dose compound resolved in prepare")
     };
-    let tissue_idx: Vec<usize> = s
-        .simulation
-        .tissues
-        .iter()
-        .map(|t| ORGANS.iter().position(|o| o == t).unwrap())
-        .collect();
     let compounds: Vec<&Compound> = p.compounds.iter().map(|(c, _)| c).collect();
     let mut regimen = Regimen::from_arm(arm, &p.model, index, &compounds, phys.body_weight_kg);
     for &(k, f) in dose_scale {
@@ -478,6 +483,43 @@ pub(crate) fn run_arm(
         .iter()
         .map(|j| (j.t_h, j.state, j.amount_mg))
         .collect();
+    ArmProblem {
+        model,
+        regimen,
+        tol,
+        grid,
+        jumps,
+    }
+}
+
+pub(crate) fn run_arm(
+    s: &Scenario,
+    p: &Prepared,
+    arm: &crate::data::scenario::Arm,
+    opts: &RunOptions,
+    dose_scale: &[(usize, f64)],
+) -> Result<ArmRun> {
+    let phys = &p.physiology;
+    let index = |name: &str| {
+        p.aliases
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|(_, k)| *k)
+            .expect("every dose compound resolved in prepare")
+    };
+    let tissue_idx: Vec<usize> = s
+        .simulation
+        .tissues
+        .iter()
+        .map(|t| ORGANS.iter().position(|o| o == t).unwrap())
+        .collect();
+    let ArmProblem {
+        model,
+        regimen,
+        tol,
+        grid,
+        jumps,
+    } = arm_problem(s, p, arm, opts, dose_scale);
     let samples = integrate(
         &model,
         &jumps,

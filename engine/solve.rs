@@ -33,7 +33,7 @@ impl System for crate::model::Model {
 }
 
 /// Solver settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Tolerances {
     pub rtol: f64,
     pub atol: f64,

@@ -17,7 +17,7 @@
 //! Concentrations are unbound, at the enzyme's site (liver tissue or enterocytes).
 
 /// An unbound concentration read from a state: c = scale x y[state] (mg/L).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Probe {
     pub state: usize,
     pub scale_per_l: f64,
@@ -36,7 +36,7 @@ impl Probe {
 }
 
 /// A reversible inhibitor of one metabolism term. Infinite constants mean "no effect".
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Inhibitor {
     pub conc: Probe,
     pub ki_mg_per_l: f64,
@@ -46,7 +46,7 @@ pub struct Inhibitor {
 /// Metabolism by a dynamic enzyme amount: from `from` (substrate) to its sink `to`.
 /// The enzyme state holds the remaining fraction e = E / E0 (states of order 1 keep the
 /// Newton iterations well conditioned; amounts in pmol would be ~1e7).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Metabolism {
     pub substrate: Probe,
     pub from: usize,
@@ -129,7 +129,7 @@ impl Metabolism {
 }
 
 /// An inducer of one enzyme site.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Inducer {
     pub conc: Probe,
     pub emax: f64,
@@ -139,7 +139,7 @@ pub struct Inducer {
 
 /// A ligand binding the enzyme: an inactivator (kinact > 0, K = KI) or a reversible
 /// inhibitor (kinact = 0, K = Ki) that protects it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Ligand {
     pub conc: Probe,
     pub k_mg_per_l: f64,
@@ -148,7 +148,7 @@ pub struct Ligand {
 
 /// Turnover of one enzyme at one site; the state is the remaining fraction e = E / E0:
 ///   de/dt = kdeg (1 + induction) - kdeg e - e sum kinact_i x_i / (1 + sum x_j).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Turnover {
     pub state: usize,
     /// Baseline amount (pmol), for reporting.

@@ -18,7 +18,7 @@
 /// hazard; capped at 100/h (time constant 36 s) the profile differs negligibly.
 pub const MAX_RELEASE_RATE_PER_H: f64 = 100.0;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Release {
     pub compound: usize,
     pub from: usize,
@@ -43,7 +43,7 @@ impl Release {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Dissolution {
     /// Undissolved amount state (mg) and the dissolved amount state of the same segment.
     pub solid: usize,

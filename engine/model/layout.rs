@@ -13,7 +13,7 @@ use crate::data::physiology::{GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
 pub const N_SI: usize = SMALL_INTESTINE.end - SMALL_INTESTINE.start;
 pub const N_SEG: usize = GUT_SEGMENTS.len();
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CompoundStates {
     pub offset: usize,
     pub venous: usize,
@@ -35,7 +35,7 @@ pub struct CompoundStates {
 }
 
 /// Where an enzyme sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum EnzymeSite {
     Liver,
     /// Enterocytes of small-intestine segment i (0 = duodenum).
@@ -43,7 +43,7 @@ pub enum EnzymeSite {
 }
 
 /// One dynamic enzyme amount.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EnzymeState {
     pub enzyme: String,
     pub site: EnzymeSite,
@@ -129,7 +129,7 @@ impl CompoundStates {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Layout {
     pub compounds: Vec<CompoundStates>,
     pub enzymes: Vec<EnzymeState>,

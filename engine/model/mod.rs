@@ -22,7 +22,7 @@ pub use layout::{CompoundStates, EnzymeSite, Layout};
 
 /// A linear first-order transfer `dA_to += k A_from`, `dA_from -= k A_from` (to == None:
 /// the amount leaves the system, which the model never does; all sinks are states).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Transfer {
     pub from: usize,
     pub to: usize,
@@ -31,7 +31,7 @@ pub struct Transfer {
 
 /// Saturable elimination from `from` to `to`: v = vmax c / (km + |c|), c = scale x A_from
 /// (unbound concentration at the enzyme, mg/L).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct MichaelisMenten {
     pub from: usize,
     pub to: usize,
@@ -41,7 +41,7 @@ pub struct MichaelisMenten {
 }
 
 /// A zero-order input (IV infusion) into `state` on [start, end).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Infusion {
     pub state: usize,
     pub rate_mg_per_h: f64,
@@ -50,7 +50,7 @@ pub struct Infusion {
 }
 
 /// What the model knows about one compound after assembly (for outputs and checks).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CompoundInfo {
     pub name: String,
     pub mw: f64,
@@ -75,7 +75,7 @@ pub struct CompoundInfo {
 }
 
 /// The assembled system.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Model {
     pub layout: Layout,
     pub transfers: Vec<Transfer>,
