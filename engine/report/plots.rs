@@ -338,8 +338,8 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
     let cmps = &r.summary.comparisons;
     let mut values: Vec<f64> = vec![0.5, 2.0];
     for c in cmps {
-        values.extend(c.auc_ratio.map(|s| s.median));
-        values.extend(c.cmax_ratio.map(|s| s.median));
+        values.extend(c.auc_ratio.iter().flat_map(|s| [s.median, s.p05, s.p95]));
+        values.extend(c.cmax_ratio.iter().flat_map(|s| [s.median, s.p05, s.p95]));
         values.extend(c.static_model.as_ref().map(|s| s.auc_ratio));
     }
     for o in r
@@ -351,10 +351,21 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
         values.push(o.observed);
     }
     let lo = values.iter().cloned().fold(f64::INFINITY, f64::min) / 1.5;
-    let hi = values.iter().cloned().fold(0.0, f64::max) * 1.5;
+    // Room on the right for the legend.
+    let hi = values.iter().cloned().fold(0.0, f64::max) * 12.0;
     let n = cmps.len() as f64;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Interaction ratios (test / reference)", ("sans-serif", 22))
+        .caption(
+            if r.subjects.is_empty() {
+                "Interaction ratios (test / reference)".to_string()
+            } else {
+                format!(
+                    "Interaction ratios: median and 5-95 % range of {} subjects",
+                    r.subjects.len()
+                )
+            },
+            ("sans-serif", 22),
+        )
         .margin(15)
         .x_label_area_size(50)
         .y_label_area_size(320)
@@ -435,6 +446,28 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
                 .map(|o| (o.observed, y_of(i) + 0.12))
         })
         .collect();
+    // Populations: the 5-95 % range of the per-subject ratios as whiskers.
+    if !r.subjects.is_empty() {
+        for (i, c) in cmps.iter().enumerate() {
+            for (stat, dy, colour) in [
+                (c.auc_ratio, 0.12, COLOURS[0]),
+                (c.cmax_ratio, -0.12, COLOURS[1]),
+            ] {
+                if let Some(st) = stat {
+                    chart
+                        .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                            y_of(i) + dy,
+                            st.p05,
+                            st.median,
+                            st.p95,
+                            colour.stroke_width(2),
+                            8,
+                        )))
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
     chart
         .draw_series(auc.iter().map(|p| Circle::new(*p, 7, COLOURS[0].filled())))
         .map_err(err)?
