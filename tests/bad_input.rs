@@ -46,7 +46,9 @@ fn expect_error_with(text: &str, extra: &[(&str, &str)], must_contain: &[&str]) 
     assert!(!ok, "expected failure");
     assert!(!out_exists, "no output folder may be left behind");
     assert!(
-        err.contains("s.toml") || must_contain.iter().any(|m| m.contains(".toml")),
+        err.contains("s.toml")
+            || must_contain.iter().any(|m| m.contains(".toml"))
+            || extra.iter().any(|(rel, _)| err.contains(rel)),
         "error must name the file: {err}"
     );
     for m in must_contain {
@@ -236,4 +238,47 @@ fn check_command_validates_every_shipped_file() {
         .output()
         .unwrap();
     assert!(!o.status.success());
+}
+
+#[test]
+fn individual_named_as_population_is_rejected() {
+    expect_error(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "population = \"adult_male_european\"",
+        ),
+        &["subjects.population", "not a population"],
+    );
+}
+
+#[test]
+fn population_with_bad_genotype_frequencies_is_rejected() {
+    let text = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
+    let bad = text.replacen("frequency = 0.021", "frequency = 0.5", 1);
+    assert_ne!(bad, text, "the european file changed: update this test");
+    expect_error_with(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "population = \"mypop\"\ncount = 3",
+        ),
+        &[(
+            "physiologies/mypop.toml",
+            &bad.replace("name = \"european\"", "name = \"mypop\""),
+        )],
+        &["mypop.toml", "genotypes[0].phenotypes", "must sum to 1"],
+    );
+}
+
+#[test]
+fn observed_data_with_unknown_unit_is_rejected() {
+    expect_error_with(
+        &format!(
+            "{GOOD}\n[[observed_data]]\nfile = \"d.csv\"\ncompound = \"midazolam\"\narm = \"a\"\n"
+        ),
+        &[(
+            "d.csv",
+            "time_h,concentration,sd,unit,study,n\n1,2,,mg/dL,x,3\n",
+        )],
+        &["d.csv", "row 2", "unknown unit \"mg/dL\""],
+    );
 }
