@@ -76,7 +76,55 @@ fn scale_fu(c: &Compound, albumin: f64, albumin_ref: f64) -> Compound {
     c
 }
 
-type SubjectOutcome = std::result::Result<(SubjectRow, f64, Vec<ArmRun>), SubjectFailure>;
+/// A subject's plasma profiles [arm][compound] and enzyme fractions [arm][enzyme], as f32
+/// (the full-precision metrics are kept in the arms), so that memory grows by ~4 bytes a
+/// sample a subject.
+type Compact = (Vec<Vec<Vec<f32>>>, Vec<Vec<Vec<f32>>>);
+
+/// (row, body weight, arms stripped of their profiles, compact profiles, full arms for
+/// subject 0: the time grids and structure of the percentile profiles).
+type SubjectOutcome = std::result::Result<
+    (SubjectRow, f64, Vec<ArmRun>, Compact, Option<Vec<ArmRun>>),
+    SubjectFailure,
+>;
+
+/// Keep the profiles as f32 and strip them from the arms, except the sample at each
+/// compound's window end (its trough, see `run::predicted_metric`).
+fn compact(arms: &mut [ArmRun]) -> Compact {
+    let mut plasma = Vec::new();
+    let mut enzymes = Vec::new();
+    for a in arms.iter_mut() {
+        plasma.push(
+            a.compounds
+                .iter_mut()
+                .map(|c| {
+                    let v = c.profile.iter().map(|x| x.1 as f32).collect();
+                    let end = c.window_h[1];
+                    let keep: Vec<_> = c
+                        .profile
+                        .iter()
+                        .find(|x| x.0 >= end)
+                        .cloned()
+                        .into_iter()
+                        .collect();
+                    c.profile = keep;
+                    v
+                })
+                .collect(),
+        );
+        enzymes.push(
+            a.enzymes
+                .iter_mut()
+                .map(|(_, series)| {
+                    let v = series.iter().map(|x| x.1 as f32).collect();
+                    series.clear();
+                    v
+                })
+                .collect(),
+        );
+    }
+    (plasma, enzymes)
+}
 
 fn run_subject(
     s: &Scenario,
@@ -120,7 +168,7 @@ fn run_subject(
         observed_data: Vec::new(),
         population: None,
     };
-    let mut arms = Vec::new();
+    let mut arms: Vec<ArmRun> = Vec::new();
     for arm in &s.arms {
         let mut run = run_arm(s, &sp, arm, opts, &[]).map_err(|e| fail(e.to_string()))?;
         for c in &mut run.compounds {
@@ -152,7 +200,9 @@ fn run_subject(
             })
         })
         .collect();
-    Ok((SubjectRow { subject, metrics }, bw, arms))
+    let full = (id == 0).then(|| arms.clone());
+    let compact = compact(&mut arms);
+    Ok((SubjectRow { subject, metrics }, bw, arms, compact, full))
 }
 
 /// Run a scenario over its virtual population.
@@ -188,12 +238,18 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     }
     let mut rows = Vec::new();
     let mut subjects = Vec::new();
+    let mut compacts = Vec::new();
+    let mut template = None;
     let mut failures = Vec::new();
     for o in outcomes {
         match o {
-            Ok((row, bw, arms)) => {
+            Ok((row, bw, arms, c, full)) => {
                 rows.push(row);
                 subjects.push((bw, arms));
+                compacts.push(c);
+                if full.is_some() {
+                    template = full;
+                }
             }
             Err(f) => failures.push(f),
         }
@@ -206,7 +262,12 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     }
     let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
     summary.failures = failures;
-    let arms = percentile_arms(&subjects);
+    // Subject 0 gives the time grids; if it failed, the first subject's stripped arms (no
+    // profiles) are reported instead.
+    let arms = match template {
+        Some(t) => percentile_arms(t, &compacts),
+        None => subjects[0].1.clone(),
+    };
     let median_bw = percentile(
         &{
             let mut v: Vec<f64> = subjects.iter().map(|x| x.0).collect();
@@ -225,26 +286,22 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     })
 }
 
-/// The first subject's arms with every plasma profile replaced by the median over subjects
-/// and the 5-95 % band (all subjects share the output times), enzyme fractions by the median.
-fn percentile_arms(subjects: &[(f64, Vec<ArmRun>)]) -> Vec<ArmRun> {
-    let mut arms = subjects[0].1.clone();
+/// Subject 0's arms with every plasma profile replaced by the median over subjects and the
+/// 5-95 % band (all subjects share the output times), enzyme fractions by the median.
+fn percentile_arms(mut arms: Vec<ArmRun>, compacts: &[Compact]) -> Vec<ArmRun> {
+    let column = |get: &dyn Fn(&Compact) -> Option<f32>| -> Vec<f64> {
+        let mut v: Vec<f64> = compacts
+            .iter()
+            .filter_map(|c| get(c).map(f64::from))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
     for (ai, arm) in arms.iter_mut().enumerate() {
         for (ci, c) in arm.compounds.iter_mut().enumerate() {
             let mut band = Vec::with_capacity(c.profile.len());
             for (ti, point) in c.profile.iter_mut().enumerate() {
-                let mut v: Vec<f64> = subjects
-                    .iter()
-                    .filter_map(|(_, arms)| {
-                        arms.get(ai)?
-                            .compounds
-                            .get(ci)?
-                            .profile
-                            .get(ti)
-                            .map(|x| x.1)
-                    })
-                    .collect();
-                v.sort_by(f64::total_cmp);
+                let v = column(&|x| x.0.get(ai)?.get(ci)?.get(ti).copied());
                 point.1 = percentile(&v, 50.0);
                 band.push((percentile(&v, 5.0), percentile(&v, 95.0)));
             }
@@ -252,11 +309,7 @@ fn percentile_arms(subjects: &[(f64, Vec<ArmRun>)]) -> Vec<ArmRun> {
         }
         for (ei, (_, series)) in arm.enzymes.iter_mut().enumerate() {
             for (ti, point) in series.iter_mut().enumerate() {
-                let mut v: Vec<f64> = subjects
-                    .iter()
-                    .filter_map(|(_, arms)| arms.get(ai)?.enzymes.get(ei)?.1.get(ti).map(|x| x.1))
-                    .collect();
-                v.sort_by(f64::total_cmp);
+                let v = column(&|x| x.1.get(ai)?.get(ei)?.get(ti).copied());
                 point.1 = percentile(&v, 50.0);
             }
         }
