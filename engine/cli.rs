@@ -352,6 +352,10 @@ pub fn print_result(r: &RunResult) {
                     .map_or("-".into(), |f| format!("{:.2}", f.f_oral)),
             );
         }
+        for c in arm.compounds.iter().filter(|c| !c.fm.is_empty()) {
+            let parts: Vec<String> = c.fm.iter().map(|(e, f)| format!("{e} {f:.3}")).collect();
+            println!("  {} fm: {}", c.compound, parts.join(", "));
+        }
         for e in &arm.recovery {
             let days = |d: Option<f64>| d.map_or("not by the end".into(), |d| format!("{d:.1} d"));
             println!(

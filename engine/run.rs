@@ -51,6 +51,9 @@ pub struct CompoundRun {
     /// Amounts at the end (mg): absorbed into enterocytes, metabolised in gut wall, etc.
     pub fractions: Option<OralFractions>,
     pub vss_l: f64,
+    /// Fraction of the compound's clearance by each pathway at low concentration, from the
+    /// well-stirred liver (split by the pathways' CLint) and renal clearance, baseline enzymes.
+    pub fm: Vec<(String, f64)>,
     /// The amount of the last dose (mg) and whether the compound is given orally.
     pub last_dose_mg: f64,
     /// Time of the compound's first dose in the arm (h).
@@ -618,6 +621,7 @@ pub(crate) fn run_arm(
             dose_mg: total,
             fractions,
             vss_l: model.compounds[k].vss_l,
+            fm: fractions_metabolised(phys, &model, k, c),
             last_dose_mg: regimen
                 .jumps
                 .iter()
@@ -685,6 +689,42 @@ fn enzyme_recovery(
             })
         })
         .collect()
+}
+
+/// fm per pathway: CL_H (well-stirred, low concentration) split by each pathway's CLint, and
+/// renal clearance, over their sum. Pathways on the same enzyme are added.
+pub fn fractions_metabolised(
+    phys: &Physiology,
+    model: &Model,
+    k: usize,
+    c: &Compound,
+) -> Vec<(String, f64)> {
+    let info = &model.compounds[k];
+    let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
+    let qb = q * info.blood_plasma_ratio;
+    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, x)| x).sum();
+    let cl_h = if clint > 0.0 {
+        qb * info.fu_plasma * clint / (qb + info.fu_plasma * clint)
+    } else {
+        0.0
+    };
+    let cl_r = crate::model::clearance::renal_clearance_l_per_h(c, phys);
+    let total = cl_h + cl_r;
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (e, x) in &info.clint_liver_l_per_h {
+        let f = cl_h * x / clint / total;
+        match out.iter_mut().find(|(n, _)| n == e) {
+            Some(o) => o.1 += f,
+            None => out.push((e.clone(), f)),
+        }
+    }
+    if cl_r > 0.0 {
+        out.push(("renal".into(), cl_r / total));
+    }
+    out
 }
 
 /// Remaining enzyme fractions E/E0 per enzyme and site group (liver; gut wall summed over
@@ -827,6 +867,7 @@ pub(crate) fn summarise_subjects(
                     fg: over(ai, ci, &|x, _| x.fractions.map(|f| f.fg)),
                     fh: over(ai, ci, &|x, _| x.fractions.map(|f| f.fh)),
                     f_oral: over(ai, ci, &|x, _| x.fractions.map(|f| f.f_oral)),
+                    fm: c.fm.iter().cloned().collect(),
                 })
                 .collect(),
         })

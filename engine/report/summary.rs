@@ -71,6 +71,10 @@ pub struct CompoundSummary {
     pub fh: Option<Stat>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub f_oral: Option<Stat>,
+    /// Fraction of clearance per pathway (enzyme, or `renal`), reference values at low
+    /// concentration (the first subject's for a population).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fm: std::collections::BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
