@@ -19,7 +19,7 @@ use crate::solve::{integrate, Tolerances};
 /// Default relative tolerance of the BDF solver (justified by the convergence test).
 pub const DEFAULT_RTOL: f64 = 1e-6;
 /// Default absolute tolerance, relative to the largest dose amount.
-pub const DEFAULT_ATOL_REL_DOSE: f64 = 1e-10;
+pub const DEFAULT_ATOL_REL_DOSE: f64 = 1e-12;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
