@@ -157,7 +157,22 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Command::List => {
             let lib = Library::default();
-            for kind in [Kind::Physiology, Kind::Compound, Kind::Scenario] {
+            // Individuals and populations share the physiologies/ folder.
+            let physiologies = lib.list(Kind::Physiology);
+            let is_population = |name: &str| {
+                lib.resolve(Kind::Physiology, name, "list", "name")
+                    .map(|r| crate::data::population::Population::is_population(&r.text))
+                    .unwrap_or(false)
+            };
+            println!("physiologies (individuals):");
+            for (name, origin) in physiologies.iter().filter(|(n, _)| !is_population(n)) {
+                println!("  {name:<32} {origin}");
+            }
+            println!("populations:");
+            for (name, origin) in physiologies.iter().filter(|(n, _)| is_population(n)) {
+                println!("  {name:<32} {origin}");
+            }
+            for kind in [Kind::Compound, Kind::Scenario] {
                 println!("{}:", kind.folder());
                 for (name, origin) in lib.list(kind) {
                     println!("  {name:<32} {origin}");
