@@ -14,8 +14,8 @@
 //!   [I]g = Fa ka Dose / Qen                                   enterocytes (Qen = villous flow)
 //! with Fa = 1 and ka = 0.1/min (the guidance's defaults) and Cmax the perpetrator's plasma
 //! Cmax in the dynamic test arm. fm is the fraction of the victim's clearance through the
-//! enzyme (well-stirred liver and renal clearance of the assembled model), Fg the victim's
-//! gut availability in the reference arm (1 after IV dosing).
+//! enzyme and Fg its gut availability (1 after IV dosing), both as the reference arm
+//! reported them (`run::fractions_metabolised`, well-stirred liver and renal clearance).
 
 use crate::data::compound::Interaction;
 use crate::run::{ArmRun, Prepared};
@@ -48,42 +48,15 @@ pub fn static_auc_ratio(
 ) -> Option<StaticDdi> {
     let phys = &p.physiology;
     let kv = p.compounds.iter().position(|(c, _)| c.name == victim)?;
-    let info = &p.model.compounds[kv];
-    // fm per enzyme from the well-stirred liver and renal clearance.
-    let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
-    let qb = q * info.blood_plasma_ratio;
-    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, c)| c).sum();
-    let cl_h = qb * info.fu_plasma * clint / (qb + info.fu_plasma * clint);
-    let cl_r = crate::model::clearance::renal_clearance_l_per_h(&p.compounds[kv].0, phys);
-    let fm_of = |enzyme: &str| -> f64 {
-        if clint <= 0.0 {
-            return 0.0;
-        }
-        let share: f64 = info
-            .clint_liver_l_per_h
-            .iter()
-            .filter(|(e, _)| e == enzyme)
-            .map(|(_, c)| c)
-            .sum::<f64>()
-            / clint;
-        cl_h * share / (cl_h + cl_r)
-    };
-    let fg = reference
-        .compounds
-        .iter()
-        .find(|c| c.compound == victim)
-        .and_then(|c| c.fractions)
-        .map_or(1.0, |f| f.fg);
+    // The victim's fm per enzyme and Fg, as the reference arm reported them.
+    let victim_run = reference.compounds.iter().find(|c| c.compound == victim)?;
+    let fg = victim_run.fractions.map_or(1.0, |f| f.fg);
+    let q = phys.hepatic_blood_flow_l_per_h();
     let qen = phys.gut.villous_blood_flow_l_per_h;
 
     let mut best: Option<StaticDdi> = None;
-    let mut enzymes: Vec<&str> = info
-        .clint_liver_l_per_h
-        .iter()
-        .map(|(e, _)| e.as_str())
-        .collect();
-    enzymes.dedup();
-    for enzyme in enzymes {
+    for (enzyme, fm) in victim_run.fm.iter().filter(|(e, _)| e != "renal") {
+        let (enzyme, fm) = (enzyme.as_str(), *fm);
         let (mut s_g, mut s_h) = (0.0, 0.0); // sum [I]/Ki
         let (mut k_g, mut k_h) = (0.0, 0.0); // sum kinact [I]/([I]+KI)
         let (mut e_g, mut e_h) = (0.0, 0.0); // sum Emax [I]/([I]+EC50)
@@ -165,7 +138,6 @@ pub fn static_auc_ratio(
             .gut
             .get(enzyme)
             .map_or(kdeg_h, |e| e.kdeg_per_h);
-        let fm = fm_of(enzyme);
         let (a_g, b_g, c_g) = (1.0 / (1.0 + s_g), kdeg_g / (kdeg_g + k_g), 1.0 + e_g);
         let (a_h, b_h, c_h) = (1.0 / (1.0 + s_h), kdeg_h / (kdeg_h + k_h), 1.0 + e_h);
         let gut = 1.0 / (a_g * b_g * c_g * (1.0 - fg) + fg);

@@ -9,7 +9,7 @@ use crate::data::physiology::{Physiology, ORGANS};
 use crate::data::scenario::{Route, Scenario};
 use crate::dosing::Regimen;
 use crate::error::{PbpkError, Result};
-use crate::model::{assemble, Model};
+use crate::model::{assemble, CompoundInfo, Model};
 use crate::report::summary::{
     AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, EnzymeRecovery, ObservedCheck,
     Summary,
@@ -691,6 +691,15 @@ fn enzyme_recovery(
         .collect()
 }
 
+/// Well-stirred hepatic extraction at low concentration, plasma-referenced:
+/// E = fu CLint / (Q B:P + fu CLint), so Fh = 1 - E and CL_H = Q B:P E.
+/// Returns (E, Q B:P).
+fn hepatic_extraction(phys: &Physiology, info: &CompoundInfo, clint_l_per_h: f64) -> (f64, f64) {
+    let qb = phys.hepatic_blood_flow_l_per_h() * info.blood_plasma_ratio;
+    let fu_clint = info.fu_plasma * clint_l_per_h;
+    (fu_clint / (qb + fu_clint), qb)
+}
+
 /// fm per pathway: CL_H (well-stirred, low concentration) split by each pathway's CLint, and
 /// renal clearance, over their sum. Pathways on the same enzyme are added.
 pub fn fractions_metabolised(
@@ -700,14 +709,9 @@ pub fn fractions_metabolised(
     c: &Compound,
 ) -> Vec<(String, f64)> {
     let info = &model.compounds[k];
-    let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
-    let qb = q * info.blood_plasma_ratio;
     let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, x)| x).sum();
-    let cl_h = if clint > 0.0 {
-        qb * info.fu_plasma * clint / (qb + info.fu_plasma * clint)
-    } else {
-        0.0
-    };
+    let (e_h, qb) = hepatic_extraction(phys, info, clint);
+    let cl_h = qb * e_h;
     let cl_r = crate::model::clearance::renal_clearance_l_per_h(c, phys);
     let total = cl_h + cl_r;
     if total <= 0.0 {
@@ -783,14 +787,12 @@ pub fn hepatic_availability(
     remaining: impl Fn(&str) -> f64,
 ) -> f64 {
     let info = &model.compounds[k];
-    let q = phys.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + phys.portal_flow_l_per_h();
     let clint: f64 = info
         .clint_liver_l_per_h
         .iter()
         .map(|(e, c)| c * remaining(e))
         .sum();
-    let qb = q * info.blood_plasma_ratio;
-    qb / (qb + info.fu_plasma * clint)
+    1.0 - hepatic_extraction(phys, info, clint).0
 }
 
 /// The samples of a window [a, b]: the post-dose sample at a, the pre-dose sample at b.

@@ -318,6 +318,11 @@ impl PhysiologyFile {
             .map(|e| e.amount_nmol * e.subject_factor * 1000.0)
     }
 
+    /// Blood flow through the liver (L/h): hepatic artery plus portal vein.
+    pub fn hepatic_blood_flow_l_per_h(&self) -> f64 {
+        self.organ("liver").blood_flow_l_per_h.unwrap_or(0.0) + self.portal_flow_l_per_h()
+    }
+
     /// Portal vein blood flow (L/h): the sum of the flows of the organs draining into it.
     pub fn portal_flow_l_per_h(&self) -> f64 {
         self.organs
