@@ -203,21 +203,28 @@ impl Regimen {
         b
     }
 
-    /// Dose times of compound k (bolus, oral and infusion starts), sorted.
-    pub fn dose_times(&self, k: usize) -> Vec<f64> {
-        let mut t: Vec<f64> = self
+    /// Doses of compound k as (time, mg), by time: bolus and oral doses, and infusions at
+    /// their start with their whole amount.
+    pub fn doses(&self, k: usize) -> Vec<(f64, f64)> {
+        let mut d: Vec<(f64, f64)> = self
             .jumps
             .iter()
             .filter(|j| j.compound == k)
-            .map(|j| j.t_h)
+            .map(|j| (j.t_h, j.amount_mg))
             .collect();
-        t.extend(
+        d.extend(
             self.infusions
                 .iter()
                 .filter(|(c, _)| *c == k)
-                .map(|(_, i)| i.start_h),
+                .map(|(_, i)| (i.start_h, i.rate_mg_per_h * (i.end_h - i.start_h))),
         );
-        t.sort_by(f64::total_cmp);
+        d.sort_by(|a, b| a.0.total_cmp(&b.0));
+        d
+    }
+
+    /// Dose times of compound k (bolus, oral and infusion starts), sorted.
+    pub fn dose_times(&self, k: usize) -> Vec<f64> {
+        let mut t: Vec<f64> = self.doses(k).into_iter().map(|d| d.0).collect();
         t.dedup();
         t
     }

@@ -113,6 +113,17 @@ pub struct Prepared {
     pub population: Option<crate::trial::PopulationSetup>,
 }
 
+impl Prepared {
+    /// The compound a dose line's `compound` string (name or path) resolved to.
+    pub fn compound_index(&self, name: &str) -> usize {
+        self.aliases
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|(_, k)| *k)
+            .expect("every dose compound resolved in prepare")
+    }
+}
+
 /// Load the physiology and every compound a scenario names, and assemble the model.
 pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
     let population = match &s.subjects.population {
@@ -413,7 +424,7 @@ fn adjust_dose(
     let doses: Vec<f64> = arm
         .dose
         .iter()
-        .filter(|d| p.aliases.iter().any(|(a, i)| a == &d.compound && *i == k))
+        .filter(|d| p.compound_index(&d.compound) == k)
         .map(|d| d.amount_mg(p.physiology.body_weight_kg))
         .collect();
     let same = doses.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-12);
@@ -449,13 +460,7 @@ pub fn arm_problem(
     dose_scale: &[(usize, f64)],
 ) -> ArmProblem {
     let phys = &p.physiology;
-    let index = |name: &str| {
-        p.aliases
-            .iter()
-            .find(|(a, _)| a == name)
-            .map(|(_, k)| *k)
-            .expect("every dose compound resolved in prepare")
-    };
+    let index = |name: &str| p.compound_index(name);
     let compounds: Vec<&Compound> = p.compounds.iter().map(|(c, _)| c).collect();
     let mut regimen = Regimen::from_arm(arm, &p.model, index, &compounds, phys.body_weight_kg);
     for &(k, f) in dose_scale {
@@ -463,16 +468,9 @@ pub fn arm_problem(
     }
     let mut model = p.model.clone();
     regimen.apply_to(&mut model, phys, &compounds);
-    let max_dose = regimen
-        .jumps
-        .iter()
-        .map(|j| j.amount_mg)
-        .chain(
-            regimen
-                .infusions
-                .iter()
-                .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
-        )
+    let max_dose = (0..p.compounds.len())
+        .flat_map(|k| regimen.doses(k))
+        .map(|(_, mg)| mg)
         .fold(0.0, f64::max);
     let tol = Tolerances {
         rtol: s.simulation.rtol.unwrap_or(DEFAULT_RTOL) * opts.tolerance_scale,
@@ -503,13 +501,7 @@ pub(crate) fn run_arm(
     dose_scale: &[(usize, f64)],
 ) -> Result<ArmRun> {
     let phys = &p.physiology;
-    let index = |name: &str| {
-        p.aliases
-            .iter()
-            .find(|(a, _)| a == name)
-            .map(|(_, k)| *k)
-            .expect("every dose compound resolved in prepare")
-    };
+    let index = |name: &str| p.compound_index(name);
     let tissue_idx: Vec<usize> = s
         .simulation
         .tissues
@@ -622,20 +614,7 @@ pub(crate) fn run_arm(
             fractions,
             vss_l: model.compounds[k].vss_l,
             fm: fractions_metabolised(phys, &model, k, c),
-            last_dose_mg: regimen
-                .jumps
-                .iter()
-                .filter(|j| j.compound == k)
-                .map(|j| j.amount_mg)
-                .chain(
-                    regimen
-                        .infusions
-                        .iter()
-                        .filter(|(c, _)| *c == k)
-                        .map(|(_, i)| i.rate_mg_per_h * (i.end_h - i.start_h)),
-                )
-                .last()
-                .unwrap_or(0.0),
+            last_dose_mg: regimen.doses(k).last().map_or(0.0, |d| d.1),
             oral,
             first_dose_h: doses[0],
             band: None,
