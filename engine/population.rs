@@ -132,7 +132,8 @@ fn draw(
     }
     let weight = bmi * (height / 100.0).powi(2);
     let bsa = bsa_du_bois(weight, height);
-    let s = bsa / bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+    let s = bsa / bsa_ref;
 
     let mut p = reference.clone();
     p.age_years = age_years;
@@ -149,7 +150,6 @@ fn draw(
     p.albumin_g_per_l = albumin;
 
     // Volumes and flows.
-    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
     let lv = &pop.liver;
     let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
         + lv.reference_per_bsa_l_per_m2

@@ -805,6 +805,15 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
     summarise_subjects(s, &phys.name, &[(phys.body_weight_kg, arms.to_vec())], 0)
 }
 
+/// A compound's run in the named arm.
+fn find_run<'a>(arms: &'a [ArmRun], arm: &str, compound: &str) -> Option<&'a CompoundRun> {
+    arms.iter()
+        .find(|a| a.name == arm)?
+        .compounds
+        .iter()
+        .find(|c| c.compound == compound)
+}
+
 /// Per subject: (body weight, arms). Statistics over subjects.
 pub(crate) fn summarise_subjects(
     s: &Scenario,
@@ -853,34 +862,19 @@ pub(crate) fn summarise_subjects(
                 .collect(),
         })
         .collect();
-    let find = |arms: &'_ [ArmRun], arm: &str, compound: &str| -> Option<CompoundRun> {
-        arms.iter()
-            .find(|a| a.name == arm)?
-            .compounds
-            .iter()
-            .find(|c| c.compound == compound)
-            .cloned()
-    };
     // Per-subject ratios (AUC from auc_inf where both arms have it, else AUC).
     let ratios = |cmp: &crate::data::scenario::Compare| -> (Vec<f64>, Vec<f64>) {
         let mut auc = Vec::new();
         let mut cmax = Vec::new();
         for (_, arms) in subjects {
             let (Some(t), Some(r)) = (
-                find(arms, &cmp.test, &cmp.compound),
-                find(arms, &cmp.reference, &cmp.compound),
+                find_run(arms, &cmp.test, &cmp.compound),
+                find_run(arms, &cmp.reference, &cmp.compound),
             ) else {
                 continue;
             };
             let both = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
-            let e = |c: &CompoundRun| {
-                if both {
-                    c.nca.auc_inf.unwrap()
-                } else {
-                    c.nca.auc
-                }
-            };
-            auc.push(e(&t) / e(&r));
+            auc.push(exposure(t, both) / exposure(r, both));
             cmax.push(t.nca.cmax / r.nca.cmax);
         }
         (auc, cmax)
@@ -924,8 +918,8 @@ pub(crate) fn summarise_subjects(
                     let v: Vec<f64> = subjects
                         .iter()
                         .filter_map(|(bw, arms)| {
-                            find(arms, &o.arm, &o.compound)
-                                .and_then(|c| predicted_metric(&c, &o.metric, *bw))
+                            find_run(arms, &o.arm, &o.compound)
+                                .and_then(|c| predicted_metric(c, &o.metric, *bw))
                         })
                         .collect();
                     summarise(&v).map(|st| st.median)

@@ -50,6 +50,16 @@ secretion_l_per_h = 40.0
 source = "test compound"
 "#;
 
+/// Mechanism-based inactivation of CYP3A4 (KI 0.1 uM, kinact 20 /h).
+const MBI: &str = r#"
+[[interaction]]
+type = "mechanism_based"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.1
+kinact_per_h = 20.0
+source = "test compound"
+"#;
+
 fn scenario(perpetrator_dose: &str, victim: &str, victim_dose: &str, end_h: f64) -> String {
     format!(
         r#"
@@ -78,20 +88,16 @@ adjust_dose = false
 #[test]
 fn victim_with_fm_zero_is_unaffected() {
     let ws = Workspace::new();
-    let mbi = r#"
-[[interaction]]
-type = "mechanism_based"
-enzyme = "CYP3A4"
-ki_umol_per_l = 0.1
-kinact_per_h = 20.0
-source = "test compound"
+    let mbi = format!(
+        r#"{MBI}
 [[interaction]]
 type = "competitive"
 enzyme = "CYP3A4"
 ki_umol_per_l = 0.05
 source = "test compound"
-"#;
-    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, mbi));
+"#
+    );
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, &mbi));
     ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
     let path = ws.write(
         "s.toml",
@@ -190,15 +196,7 @@ source = "test compound"
 #[test]
 fn enzyme_recovers_with_the_turnover_half_life() {
     let ws = Workspace::new();
-    let mbi = r#"
-[[interaction]]
-type = "mechanism_based"
-enzyme = "CYP3A4"
-ki_umol_per_l = 0.1
-kinact_per_h = 20.0
-source = "test compound"
-"#;
-    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, mbi));
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, MBI));
     ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
     let path = ws.write(
         "s.toml",
