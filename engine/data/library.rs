@@ -155,14 +155,7 @@ impl Library {
         candidates.push(PathBuf::from("scenarios").join(rel));
         for p in candidates {
             if p.is_file() {
-                let text = std::fs::read_to_string(&p).map_err(|source| PbpkError::Io {
-                    path: p.clone(),
-                    source,
-                })?;
-                return Ok(Resolved {
-                    origin: Origin::File(p),
-                    text,
-                });
+                return read(&p);
             }
         }
         if let Some(f) = SCENARIOS.get_file(rel) {
