@@ -261,6 +261,7 @@ fn concentration<DB: DrawingBackend>(
                         });
                 }
                 // Observed data: mean (circle) +/- SD (bar), in the arm's colour.
+                let mut dataset = 0;
                 for (arm, c, points) in &r.observed_data {
                     if c != compound {
                         continue;
@@ -292,18 +293,37 @@ fn concentration<DB: DrawingBackend>(
                         }))
                         .map_err(err)?;
                     let study = points.first().map_or(String::new(), |p| p.study.clone());
-                    chart
-                        .draw_series(
-                            shown
-                                .iter()
-                                .map(|p| Circle::new((p.t_h, p.c_mg_per_l), 4, colour.filled())),
-                        )
-                        .map_err(err)?
-                        .label(format!(
-                            "observed: {}",
-                            if study.is_empty() { arm.clone() } else { study }
-                        ))
-                        .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+                    let label = format!(
+                        "observed: {}",
+                        if study.is_empty() { arm.clone() } else { study }
+                    );
+                    // A marker per data set, so that several studies stay apart in the legend.
+                    let xy = |p: &&crate::data::observed::Point| (p.t_h, p.c_mg_per_l);
+                    let style = colour.filled();
+                    match dataset % 3 {
+                        0 => chart
+                            .draw_series(shown.iter().map(|p| Circle::new(xy(p), 4, style)))
+                            .map_err(err)?
+                            .label(label)
+                            .legend(move |(x, y)| Circle::new((x + 10, y), 4, style)),
+                        1 => chart
+                            .draw_series(shown.iter().map(|p| TriangleMarker::new(xy(p), 5, style)))
+                            .map_err(err)?
+                            .label(label)
+                            .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 5, style)),
+                        _ => chart
+                            .draw_series(
+                                shown
+                                    .iter()
+                                    .map(|p| Cross::new(xy(p), 4, colour.stroke_width(2))),
+                            )
+                            .map_err(err)?
+                            .label(label)
+                            .legend(move |(x, y)| {
+                                Cross::new((x + 10, y), 4, colour.stroke_width(2))
+                            }),
+                    };
+                    dataset += 1;
                 }
                 chart
                     .configure_series_labels()
