@@ -51,6 +51,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print the typical child of an age built by a pediatric population (growth ratios and
+    /// the whole physiology as TOML), to inspect what a pediatric scenario simulates.
+    Child {
+        /// Postnatal age in years.
+        #[arg(long)]
+        age: f64,
+        #[arg(long, default_value = "male")]
+        sex: String,
+        /// Gestational age at birth (weeks).
+        #[arg(long)]
+        gestational_age: Option<f64>,
+        /// The pediatric population file.
+        #[arg(long, default_value = "pediatric")]
+        population: String,
+    },
     /// Run every shipped scenario with observed values and write the qualification report
     /// (qualification.md, qualification.csv, goodness-of-fit plots).
     Qualify {
@@ -77,6 +92,64 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 }
                 None => println!("{text}"),
             }
+            Ok(())
+        }
+        Command::Child {
+            age,
+            sex,
+            gestational_age,
+            population,
+        } => {
+            let lib = Library::default();
+            let setup = crate::trial::PopulationSetup::load(&lib, &population, "pbpk child")?;
+            let Some(o) = &setup.population.ontogeny else {
+                return Err(PbpkError::invalid(
+                    "pbpk child",
+                    "--population",
+                    format!("{population} has no [ontogeny] table (it is an adult population)"),
+                ));
+            };
+            let female = match sex.as_str() {
+                "male" => false,
+                "female" => true,
+                _ => {
+                    return Err(PbpkError::invalid(
+                        "pbpk child",
+                        "--sex",
+                        format!("must be male or female, got {sex}"),
+                    ))
+                }
+            };
+            if !(0.0..=120.0).contains(&age) {
+                return Err(PbpkError::invalid(
+                    "pbpk child",
+                    "--age",
+                    "must be 0-120 years",
+                ));
+            }
+            let child = crate::ontogeny::Child {
+                age_years: age,
+                female,
+                gestational_age_weeks: gestational_age.unwrap_or(o.default_gestational_age_weeks),
+            };
+            let reference = if female { &setup.female } else { &setup.male };
+            let (p, g) = o.typical_child(reference, &child)?;
+            println!("# {}", p.name);
+            println!(
+                "# weight {:.2} kg, height {:.1} cm, BSA {:.3} m2, cardiac output x{:.3}, blood volume x{:.3}, GFR maturation {:.3}",
+                g.weight_kg, g.height_cm, g.bsa_m2, g.cardiac_output_ratio, g.blood_volume_ratio, g.gfr_maturation
+            );
+            for (organ, r) in &g.volume_ratio {
+                println!("# volume ratio {organ}: {r:.4}");
+            }
+            for (e, site, f) in &g.enzyme_maturation {
+                println!("# maturation {e} ({site}): {f:.4}");
+            }
+            let text = toml::to_string(&p).map_err(|e| PbpkError::Output {
+                path: PathBuf::from("-"),
+                message: e.to_string(),
+            })?;
+            println!("{text}");
             Ok(())
         }
         Command::Qualify { out } => {

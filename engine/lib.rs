@@ -22,6 +22,7 @@ pub mod ddi_static;
 pub mod dosing;
 pub mod error;
 pub mod model;
+pub mod ontogeny;
 pub mod population;
 pub mod qualify;
 pub mod report;

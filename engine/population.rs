@@ -18,9 +18,11 @@
 //! Reproducible: subject i's draws come from ChaCha8 seeded with the run's seed on stream i,
 //! so they depend only on (seed, i), not on thread count or order.
 
+use crate::data::ontogeny::Ontogeny;
 use crate::data::physiology::{Physiology, Sex};
 use crate::data::population::{Normal, Population};
 use crate::error::{PbpkError, Result};
+use crate::ontogeny::Child;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal as Gauss};
@@ -113,98 +115,27 @@ fn draw(
     female_fraction: f64,
 ) -> std::result::Result<(Physiology, Subject), String> {
     let is_female = rng.random::<f64>() < female_fraction;
-    let (reference, anthro) = if is_female {
-        (female, &pop.female)
-    } else {
-        (male, &pop.male)
-    };
+    let reference = if is_female { female } else { male };
     let age_years = if age[1] > age[0] {
         rng.random_range(age[0]..age[1])
     } else {
         age[0]
     };
-    let height = normal(rng, &anthro.height_cm);
-    let bmi = normal(rng, &anthro.bmi_kg_per_m2);
-    if !(16.0..=40.0).contains(&bmi) || height < 120.0 {
-        return Err(format!(
-            "BMI {bmi:.1} or height {height:.0} cm out of range"
-        ));
-    }
-    let weight = bmi * (height / 100.0).powi(2);
-    let bsa = bsa_du_bois(weight, height);
-    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
-    let s = bsa / bsa_ref;
-
-    let mut p = reference.clone();
-    p.age_years = age_years;
-    p.body_weight_kg = weight;
-    p.height_cm = height;
-    p.hematocrit = normal(rng, &anthro.hematocrit);
-    if !(0.25..=0.6).contains(&p.hematocrit) {
-        return Err(format!("hematocrit {:.2} out of range", p.hematocrit));
-    }
-    let albumin = normal(rng, &anthro.albumin_g_per_l);
-    if albumin <= 10.0 {
-        return Err(format!("albumin {albumin:.0} g/L out of range"));
-    }
-    p.albumin_g_per_l = albumin;
-
-    // Volumes and flows.
-    let lv = &pop.liver;
-    let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
-        + lv.reference_per_bsa_l_per_m2
-            .unwrap_or(lv.volume_per_bsa_l_per_m2)
-            * bsa_ref;
-    let liver_volume = reference.organ("liver").volume_l
-        * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
-        / eq_ref
-        * lognormal_factor(rng, lv.cv);
-    if liver_volume <= 0.3 {
-        return Err(format!("liver volume {liver_volume:.2} L"));
-    }
-    let mut delta = 0.0; // change of non-fat volume (L ~ kg)
-    for (name, o) in p.organs.iter_mut() {
-        let old = o.volume_l;
-        match name.as_str() {
-            "fat" => continue,
-            "liver" => o.volume_l = liver_volume,
-            _ => o.volume_l *= s,
-        }
-        delta += o.volume_l - old;
-        if let Some(q) = o.blood_flow_l_per_h.as_mut() {
-            *q *= s;
-        }
-    }
-    if let Some(q) = p
-        .organs
-        .get_mut("fat")
-        .and_then(|o| o.blood_flow_l_per_h.as_mut())
-    {
-        *q *= s;
-    }
-    let blood_before =
-        p.blood.arterial_volume_l + p.blood.venous_volume_l + p.blood.portal_vein_volume_l;
-    p.blood.arterial_volume_l *= s;
-    p.blood.venous_volume_l *= s;
-    p.blood.portal_vein_volume_l *= s;
-    delta += blood_before * (s - 1.0);
-    p.cardiac_output_l_per_h *= s;
-    p.gut.enterocyte_volume_l *= s;
-    p.gut.villous_blood_flow_l_per_h *= s;
-    let fat = p.organs["fat"].volume_l + (weight - reference.body_weight_kg) - delta;
-    if fat < 0.03 * weight {
-        return Err(format!("fat {fat:.1} L under 3 % of {weight:.0} kg"));
-    }
-    if let Some(o) = p.organs.get_mut("fat") {
-        o.volume_l = fat;
-    }
-
-    p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, lv.mppgl_cv);
-
-    // Kidney function.
-    let gfr_173 = pop.gfr.at_30_ml_per_min_per_1_73m2
-        - pop.gfr.decline_per_year * (age_years - 30.0).max(0.0);
-    p.gfr_ml_per_min = gfr_173.max(5.0) * bsa / 1.73 * lognormal_factor(rng, pop.gfr.cv);
+    let drawn = match &pop.ontogeny {
+        Some(o) => draw_child(o, reference, rng, is_female, age_years)?,
+        None => draw_adult(pop, reference, rng, is_female, age_years)?,
+    };
+    let Drawn {
+        mut p,
+        weight,
+        height,
+        bsa,
+        liver_volume,
+        albumin,
+        mppgl_factor,
+    } = drawn;
+    let fat = p.organs["fat"].volume_l;
+    p.enzymes.mppgl_mg_per_g *= mppgl_factor;
 
     // Enzymes: variability, population scale, phenotype.
     let mut phenotypes = Vec::new();
@@ -273,4 +204,202 @@ fn draw(
         redraws: 0,
     };
     Ok((p, subject))
+}
+
+/// A drawn body before enzymes: the physiology with volumes, flows, GFR, hematocrit and
+/// albumin set.
+struct Drawn {
+    p: Physiology,
+    weight: f64,
+    height: f64,
+    bsa: f64,
+    liver_volume: f64,
+    albumin: f64,
+    mppgl_factor: f64,
+}
+
+/// Scale `p` (a typical body of weight `w0`, height `h0`) to weight `w` and height `h`:
+/// organ volumes other than liver and fat, blood pools, enterocytes, cardiac output and
+/// every flow scale with BSA / BSA0; the liver takes `liver_volume`; fat takes the rest of
+/// the weight change (tissue density 1 kg/L). Returns the fat volume.
+fn rescale(
+    p: &mut Physiology,
+    w0: f64,
+    h0: f64,
+    w: f64,
+    h: f64,
+    liver_volume: f64,
+) -> std::result::Result<f64, String> {
+    let s = bsa_du_bois(w, h) / bsa_du_bois(w0, h0);
+    let mut delta = 0.0; // change of non-fat volume (L ~ kg)
+    for (name, o) in p.organs.iter_mut() {
+        let old = o.volume_l;
+        match name.as_str() {
+            "fat" => {}
+            "liver" => o.volume_l = liver_volume,
+            _ => o.volume_l *= s,
+        }
+        delta += o.volume_l - old;
+        if let Some(q) = o.blood_flow_l_per_h.as_mut() {
+            *q *= s;
+        }
+    }
+    let blood_before =
+        p.blood.arterial_volume_l + p.blood.venous_volume_l + p.blood.portal_vein_volume_l;
+    p.blood.arterial_volume_l *= s;
+    p.blood.venous_volume_l *= s;
+    p.blood.portal_vein_volume_l *= s;
+    delta += blood_before * (s - 1.0);
+    p.cardiac_output_l_per_h *= s;
+    p.gut.enterocyte_volume_l *= s;
+    p.gut.villous_blood_flow_l_per_h *= s;
+    let fat = p.organs["fat"].volume_l + (w - w0) - delta;
+    if fat < 0.03 * w {
+        return Err(format!("fat {fat:.1} L under 3 % of {w:.1} kg"));
+    }
+    if let Some(o) = p.organs.get_mut("fat") {
+        o.volume_l = fat;
+    }
+    p.body_weight_kg = w;
+    p.height_cm = h;
+    Ok(fat)
+}
+
+fn draw_adult(
+    pop: &Population,
+    reference: &Physiology,
+    rng: &mut ChaCha8Rng,
+    is_female: bool,
+    age_years: f64,
+) -> std::result::Result<Drawn, String> {
+    let missing = || format!("population {} lacks its adult tables", pop.name);
+    let anthro = if is_female { &pop.female } else { &pop.male };
+    let anthro = anthro.as_ref().ok_or_else(missing)?;
+    let lv = pop.liver.as_ref().ok_or_else(missing)?;
+    let gfr = pop.gfr.as_ref().ok_or_else(missing)?;
+    let height = normal(rng, &anthro.height_cm);
+    let bmi = normal(rng, &anthro.bmi_kg_per_m2);
+    if !(16.0..=40.0).contains(&bmi) || height < 120.0 {
+        return Err(format!(
+            "BMI {bmi:.1} or height {height:.0} cm out of range"
+        ));
+    }
+    let weight = bmi * (height / 100.0).powi(2);
+    let bsa = bsa_du_bois(weight, height);
+    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+
+    let mut p = reference.clone();
+    p.age_years = age_years;
+    p.hematocrit = normal(rng, &anthro.hematocrit);
+    if !(0.25..=0.6).contains(&p.hematocrit) {
+        return Err(format!("hematocrit {:.2} out of range", p.hematocrit));
+    }
+    let albumin = normal(rng, &anthro.albumin_g_per_l);
+    if albumin <= 10.0 {
+        return Err(format!("albumin {albumin:.0} g/L out of range"));
+    }
+    p.albumin_g_per_l = albumin;
+
+    let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
+        + lv.reference_per_bsa_l_per_m2
+            .unwrap_or(lv.volume_per_bsa_l_per_m2)
+            * bsa_ref;
+    let liver_volume = reference.organ("liver").volume_l
+        * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
+        / eq_ref
+        * lognormal_factor(rng, lv.cv);
+    if liver_volume <= 0.3 {
+        return Err(format!("liver volume {liver_volume:.2} L"));
+    }
+    rescale(
+        &mut p,
+        reference.body_weight_kg,
+        reference.height_cm,
+        weight,
+        height,
+        liver_volume,
+    )?;
+    let mppgl_factor = lognormal_factor(rng, lv.mppgl_cv);
+    let gfr_173 =
+        gfr.at_30_ml_per_min_per_1_73m2 - gfr.decline_per_year * (age_years - 30.0).max(0.0);
+    p.gfr_ml_per_min = gfr_173.max(5.0) * bsa / 1.73 * lognormal_factor(rng, gfr.cv);
+    Ok(Drawn {
+        p,
+        weight,
+        height,
+        bsa,
+        liver_volume,
+        albumin,
+        mppgl_factor,
+    })
+}
+
+/// A child: the typical child of the age and sex, then height and weight z-scores from the
+/// LMS growth reference (correlated), organ sizes by BSA, and log-normal liver volume, GFR,
+/// albumin and hematocrit around the typical child's.
+fn draw_child(
+    o: &Ontogeny,
+    reference: &Physiology,
+    rng: &mut ChaCha8Rng,
+    is_female: bool,
+    age_years: f64,
+) -> std::result::Result<Drawn, String> {
+    let child = Child {
+        age_years,
+        female: is_female,
+        gestational_age_weeks: o.default_gestational_age_weeks,
+    };
+    let (mut p, g) = o
+        .typical_child(reference, &child)
+        .map_err(|e| e.to_string())?;
+    let v = &o.variability;
+    let std = Gauss::new(0.0, 1.0).map_err(|e| e.to_string())?;
+    let zh: f64 = std.sample(rng);
+    let rho = v.height_weight_z_correlation;
+    let zw = rho * zh + (1.0 - rho * rho).sqrt() * std.sample(rng);
+    if zh.abs() > v.max_abs_z || zw.abs() > v.max_abs_z {
+        return Err(format!(
+            "growth z-scores {zh:.2}, {zw:.2} beyond {}",
+            v.max_abs_z
+        ));
+    }
+    let lms = if is_female {
+        &o.growth.female
+    } else {
+        &o.growth.male
+    };
+    let a = age_years.min(o.adult_age_years);
+    let height = g.height_cm * lms.height_cm(a, zh) / lms.height_cm(a, 0.0);
+    let weight = g.weight_kg * lms.weight_kg(a, zw) / lms.weight_kg(a, 0.0);
+    let bsa = bsa_du_bois(weight, height);
+    let s = bsa / g.bsa_m2;
+    let liver_volume = p.organ("liver").volume_l * s * lognormal_factor(rng, v.liver_volume_cv);
+    let gfr0 = p.gfr_ml_per_min;
+    rescale(
+        &mut p,
+        g.weight_kg,
+        g.height_cm,
+        weight,
+        height,
+        liver_volume,
+    )?;
+    p.gfr_ml_per_min =
+        gfr0 * (weight / g.weight_kg).powf(o.gfr.weight_exponent) * lognormal_factor(rng, v.gfr_cv);
+    p.hematocrit *= lognormal_factor(rng, v.hematocrit_cv);
+    if !(0.2..=0.7).contains(&p.hematocrit) {
+        return Err(format!("hematocrit {:.2} out of range", p.hematocrit));
+    }
+    p.albumin_g_per_l *= lognormal_factor(rng, v.albumin_cv);
+    p.agp_g_per_l *= lognormal_factor(rng, v.albumin_cv);
+    let albumin = p.albumin_g_per_l;
+    let mppgl_factor = lognormal_factor(rng, v.mppgl_cv);
+    Ok(Drawn {
+        p,
+        weight,
+        height,
+        bsa,
+        liver_volume,
+        albumin,
+        mppgl_factor,
+    })
 }

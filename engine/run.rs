@@ -4,8 +4,9 @@
 use crate::analysis::nca::{nca, Nca};
 use crate::analysis::stats::{summarise, Stat};
 use crate::data::compound::Compound;
-use crate::data::library::Library;
-use crate::data::physiology::{Physiology, ORGANS};
+use crate::data::library::{Kind, Library};
+use crate::data::physiology::{Physiology, Sex, ORGANS};
+use crate::data::population::Population;
 use crate::data::scenario::{Route, Scenario};
 use crate::dosing::Regimen;
 use crate::error::{PbpkError, Result};
@@ -126,15 +127,28 @@ impl Prepared {
 
 /// Load the physiology and every compound a scenario names, and assemble the model.
 pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
-    let population = match &s.subjects.population {
+    let mut population = match &s.subjects.population {
         Some(name) => Some(crate::trial::PopulationSetup::load(lib, name, label)?),
         None => None,
     };
+    if let (Some(pop), Some(ga)) = (population.as_mut(), s.subjects.gestational_age_weeks) {
+        if let Some(o) = pop.population.ontogeny.as_mut() {
+            o.default_gestational_age_weeks = ga;
+        }
+    }
+    let mut child_reference = None;
     let physiology = match &population {
         Some(pop) => pop.male.clone(),
         None => {
             let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
-            lib.physiology(phys_name, label, "subjects.physiology")?
+            let r = lib.resolve(Kind::Physiology, phys_name, label, "subjects.physiology")?;
+            if Population::is_population(&r.text) {
+                let (child, reference) = typical_child(s, lib, phys_name, label)?;
+                child_reference = Some(reference);
+                child
+            } else {
+                Physiology::parse(&r.label(), &r.text)?
+            }
         }
     };
     let mut compounds: Vec<(Compound, String)> = Vec::new();
@@ -146,12 +160,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             let k = match aliases.iter().find(|(a, _)| *a == d.compound) {
                 Some((_, k)) => *k,
                 None => {
-                    let r = lib.resolve(
-                        crate::data::library::Kind::Compound,
-                        &d.compound,
-                        label,
-                        &field,
-                    )?;
+                    let r = lib.resolve(Kind::Compound, &d.compound, label, &field)?;
                     let c = Compound::parse(&r.label(), &r.text)?;
                     if c.name != d.compound && !d.compound.ends_with(".toml") {
                         return Err(PbpkError::invalid(
@@ -249,6 +258,11 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             ));
         }
     }
+    if let Some(reference) = &child_reference {
+        for (c, _) in compounds.iter_mut() {
+            *c = crate::trial::scale_fu(c, &physiology, reference);
+        }
+    }
     let model = assemble(&physiology, &compounds)?;
     let mut observed_data = Vec::new();
     for (i, d) in s.observed_data.iter().enumerate() {
@@ -272,6 +286,51 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         observed_data,
         population,
     })
+}
+
+/// The typical child a scenario names with `physiology = "<pediatric population>"` and a
+/// single `age_years` (and `sex`, `gestational_age_weeks`), with the adult reference it grew
+/// from (for the plasma-protein scaling of fu).
+fn typical_child(
+    s: &Scenario,
+    lib: &Library,
+    name: &str,
+    label: &str,
+) -> Result<(Physiology, Physiology)> {
+    let setup = crate::trial::PopulationSetup::load(lib, name, label)?;
+    let Some(o) = &setup.population.ontogeny else {
+        return Err(PbpkError::invalid(
+            label,
+            "subjects.physiology",
+            format!("\"{name}\" is a population without [ontogeny]; use `population = \"{name}\"` for virtual subjects, or name an individual physiology"),
+        ));
+    };
+    let age = match s.subjects.age_years.map(|a| a.range()) {
+        Some([a0, a1]) if a0 == a1 => a0,
+        _ => {
+            return Err(PbpkError::invalid(
+                label,
+                "subjects.age_years",
+                format!("a pediatric individual (physiology = \"{name}\") needs one age in years, e.g. age_years = 5"),
+            ))
+        }
+    };
+    let female = s.subjects.sex == Some(Sex::Female);
+    let child = crate::ontogeny::Child {
+        age_years: age,
+        female,
+        gestational_age_weeks: s
+            .subjects
+            .gestational_age_weeks
+            .unwrap_or(o.default_gestational_age_weeks),
+    };
+    let reference = if female {
+        setup.female.clone()
+    } else {
+        setup.male.clone()
+    };
+    let (p, _) = o.typical_child(&reference, &child)?;
+    Ok((p, reference))
 }
 
 /// The output grid: regular steps plus every dose time.

@@ -65,13 +65,19 @@ pub struct SubjectRow {
     pub metrics: Vec<(String, String, f64, f64, Option<f64>)>,
 }
 
-/// Unbound fraction scaled with the subject's albumin for albumin-bound drugs (one binding
-/// site, unchanged affinity): fu' = 1 / (1 + (1 - fu) / fu x alb / alb_ref).
-fn scale_fu(c: &Compound, albumin: f64, albumin_ref: f64) -> Compound {
+/// Unbound fraction scaled with the subject's binding protein (albumin or AGP) relative to
+/// the reference individual's (one binding site, unchanged affinity; McNamara & Alcorn 2002):
+/// fu' = 1 / (1 + (1 - fu) / fu x P / P_ref).
+pub(crate) fn scale_fu(c: &Compound, phys: &Physiology, reference: &Physiology) -> Compound {
     let mut c = c.clone();
-    if c.binding_protein == BindingProtein::Albumin && albumin_ref > 0.0 {
+    let (p, p_ref) = match c.binding_protein {
+        BindingProtein::Albumin => (phys.albumin_g_per_l, reference.albumin_g_per_l),
+        BindingProtein::Agp => (phys.agp_g_per_l, reference.agp_g_per_l),
+        BindingProtein::Lipoprotein => return c,
+    };
+    if p_ref > 0.0 {
         let fu = c.fu_plasma.value;
-        c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu) / fu * albumin / albumin_ref);
+        c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu) / fu * p / p_ref);
     }
     c
 }
@@ -139,7 +145,7 @@ fn run_subject(
         reason,
     };
     let pop = &setup.population;
-    let age = s.subjects.age_years.unwrap_or(pop.age_years);
+    let age = s.subjects.age_years.map_or(pop.age_years, |a| a.range());
     let ff = s.subjects.female_fraction.unwrap_or(pop.female_fraction);
     let (phys, subject) = sample(pop, &setup.male, &setup.female, seed, id, age, ff)
         .map_err(|e| fail(e.to_string()))?;
@@ -151,12 +157,7 @@ fn run_subject(
     let compounds: Vec<(Compound, String)> = p
         .compounds
         .iter()
-        .map(|(c, l)| {
-            (
-                scale_fu(c, phys.albumin_g_per_l, reference.albumin_g_per_l),
-                l.clone(),
-            )
-        })
+        .map(|(c, l)| (scale_fu(c, &phys, reference), l.clone()))
         .collect();
     let model = assemble(&phys, &compounds).map_err(|e| fail(e.to_string()))?;
     let bw = phys.body_weight_kg;

@@ -8,6 +8,7 @@
 pub mod compound;
 pub mod library;
 pub mod observed;
+pub mod ontogeny;
 pub mod physiology;
 pub mod population;
 pub mod scenario;

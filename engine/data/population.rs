@@ -2,6 +2,7 @@
 //! subjects vary around the reference individuals. A population is data, not code: users
 //! write their own in the same schema (docs/formats.md).
 
+use super::ontogeny::Ontogeny;
 use super::{parse_toml, Check};
 use crate::error::{PbpkError, Result};
 use serde::{Deserialize, Serialize};
@@ -20,10 +21,19 @@ pub struct Population {
     pub age_years: [f64; 2],
     pub female_fraction: f64,
     pub source: String,
-    pub male: Anthropometry,
-    pub female: Anthropometry,
-    pub liver: LiverVolume,
-    pub gfr: Gfr,
+    /// Adult anthropometry, liver and kidney tables; a pediatric population (with
+    /// `[ontogeny]`) takes these from its growth and maturation tables instead.
+    #[serde(default)]
+    pub male: Option<Anthropometry>,
+    #[serde(default)]
+    pub female: Option<Anthropometry>,
+    #[serde(default)]
+    pub liver: Option<LiverVolume>,
+    #[serde(default)]
+    pub gfr: Option<Gfr>,
+    /// Growth and maturation from birth to adulthood (pediatric populations).
+    #[serde(default)]
+    pub ontogeny: Option<Ontogeny>,
     #[serde(default)]
     pub enzymes: BTreeMap<String, EnzymeVariability>,
     #[serde(default)]
@@ -149,34 +159,26 @@ impl Population {
             ));
         }
         c.fraction("female_fraction", self.female_fraction)?;
-        for (sex, a) in [("male", &self.male), ("female", &self.female)] {
-            for (k, n, lo, hi) in [
-                ("height_cm", &a.height_cm, 40.0, 230.0),
-                ("bmi_kg_per_m2", &a.bmi_kg_per_m2, 10.0, 60.0),
-                ("hematocrit", &a.hematocrit, 0.1, 0.7),
-                ("albumin_g_per_l", &a.albumin_g_per_l, 10.0, 70.0),
-            ] {
-                let f = format!("{sex}.{k}");
-                if !(n.mean >= lo && n.mean <= hi) {
-                    return Err(PbpkError::invalid(
-                        path,
-                        format!("{f}.mean"),
-                        format!("must be in [{lo}, {hi}], got {}", n.mean),
-                    ));
+        match &self.ontogeny {
+            Some(o) => {
+                o.validate(path)?;
+                for (k, present) in [
+                    ("male", self.male.is_some()),
+                    ("female", self.female.is_some()),
+                    ("liver", self.liver.is_some()),
+                    ("gfr", self.gfr.is_some()),
+                ] {
+                    if present {
+                        return Err(PbpkError::invalid(
+                            path,
+                            k,
+                            "a pediatric population (with [ontogeny]) takes this from [ontogeny]; remove the table",
+                        ));
+                    }
                 }
-                c.non_negative(&format!("{f}.sd"), n.sd)?;
-                c.source(&format!("{f}.source"), &n.source)?;
             }
+            None => self.validate_adult(path)?,
         }
-        c.non_negative("liver.cv", self.liver.cv)?;
-        c.source("liver.source", &self.liver.source)?;
-        c.positive(
-            "gfr.at_30_ml_per_min_per_1_73m2",
-            self.gfr.at_30_ml_per_min_per_1_73m2,
-        )?;
-        c.non_negative("gfr.decline_per_year", self.gfr.decline_per_year)?;
-        c.non_negative("gfr.cv", self.gfr.cv)?;
-        c.source("gfr.source", &self.gfr.source)?;
         for (e, v) in &self.enzymes {
             c.non_negative(&format!("enzymes.{e}.cv"), v.cv)?;
             if let Some(g) = v.gut_cv {
@@ -209,6 +211,50 @@ impl Population {
             }
             c.source(&format!("genotypes[{i}].source"), &g.source)?;
         }
+        Ok(())
+    }
+
+    fn validate_adult(&self, path: &str) -> Result<()> {
+        let c = Check { path };
+        let missing = |k: &str| {
+            PbpkError::invalid(
+                path,
+                k,
+                "missing table: an adult population needs [male], [female], [liver] and [gfr] (or [ontogeny] for a pediatric one)",
+            )
+        };
+        let male = self.male.as_ref().ok_or_else(|| missing("male"))?;
+        let female = self.female.as_ref().ok_or_else(|| missing("female"))?;
+        let liver = self.liver.as_ref().ok_or_else(|| missing("liver"))?;
+        let gfr = self.gfr.as_ref().ok_or_else(|| missing("gfr"))?;
+        for (sex, a) in [("male", male), ("female", female)] {
+            for (k, n, lo, hi) in [
+                ("height_cm", &a.height_cm, 40.0, 230.0),
+                ("bmi_kg_per_m2", &a.bmi_kg_per_m2, 10.0, 60.0),
+                ("hematocrit", &a.hematocrit, 0.1, 0.7),
+                ("albumin_g_per_l", &a.albumin_g_per_l, 10.0, 70.0),
+            ] {
+                let f = format!("{sex}.{k}");
+                if !(n.mean >= lo && n.mean <= hi) {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("{f}.mean"),
+                        format!("must be in [{lo}, {hi}], got {}", n.mean),
+                    ));
+                }
+                c.non_negative(&format!("{f}.sd"), n.sd)?;
+                c.source(&format!("{f}.source"), &n.source)?;
+            }
+        }
+        c.non_negative("liver.cv", liver.cv)?;
+        c.source("liver.source", &liver.source)?;
+        c.positive(
+            "gfr.at_30_ml_per_min_per_1_73m2",
+            gfr.at_30_ml_per_min_per_1_73m2,
+        )?;
+        c.non_negative("gfr.decline_per_year", gfr.decline_per_year)?;
+        c.non_negative("gfr.cv", gfr.cv)?;
+        c.source("gfr.source", &gfr.source)?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Scenario files (`scenarios/*.toml`): who is dosed, with what, when, and what to compare.
 //! The core is fixed by `docs/formats.md` (the interface page users' scripts rely on).
 
+use super::physiology::Sex;
 use super::{parse_toml, Check};
 use crate::error::{PbpkError, Result};
 use serde::{Deserialize, Serialize};
@@ -36,10 +37,36 @@ pub struct Subjects {
     pub count: Option<usize>,
     #[serde(default)]
     pub seed: Option<u64>,
+    /// A population's age range `[low, high]`, or the age of one pediatric individual
+    /// (`physiology = "pediatric"`, a number or `[a, a]`).
     #[serde(default)]
-    pub age_years: Option<[f64; 2]>,
+    pub age_years: Option<Ages>,
     #[serde(default)]
     pub female_fraction: Option<f64>,
+    /// Sex of a pediatric individual (default male).
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    /// Gestational age at birth of a pediatric individual or population (weeks; default
+    /// the ontogeny file's, 40 = term).
+    #[serde(default)]
+    pub gestational_age_weeks: Option<f64>,
+}
+
+/// An age (y) or an age range.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Ages {
+    One(f64),
+    Range([f64; 2]),
+}
+
+impl Ages {
+    pub fn range(&self) -> [f64; 2] {
+        match *self {
+            Ages::One(a) => [a, a],
+            Ages::Range(r) => r,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -195,6 +222,25 @@ impl Scenario {
         }
         if let Some(f) = self.subjects.female_fraction {
             c.fraction("subjects.female_fraction", f)?;
+        }
+        if let Some(a) = self.subjects.age_years {
+            let [a0, a1] = a.range();
+            if !(a0.is_finite() && a1.is_finite() && 0.0 <= a0 && a0 <= a1 && a1 <= 120.0) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "subjects.age_years",
+                    format!("must be an age or [low, high] with 0 <= low <= high <= 120 (years), got {a0}, {a1}"),
+                ));
+            }
+        }
+        if let Some(g) = self.subjects.gestational_age_weeks {
+            if !(22.0..=44.0).contains(&g) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "subjects.gestational_age_weeks",
+                    format!("must be between 22 and 44 weeks (40 = term), got {g}"),
+                ));
+            }
         }
         let end = self.simulation.end_h;
         if !(end.is_finite() && end > 0.0) {
