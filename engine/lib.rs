@@ -23,6 +23,7 @@ pub mod dosing;
 pub mod error;
 pub mod model;
 pub mod ontogeny;
+pub mod pediatric;
 pub mod population;
 pub mod qualify;
 pub mod report;

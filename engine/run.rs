@@ -112,6 +112,8 @@ pub struct Prepared {
     /// For a virtual population: the population and its male and female references
     /// (`physiology` and `model` are then those of the male reference).
     pub population: Option<crate::trial::PopulationSetup>,
+    /// The pediatric population of a `[children]` table.
+    pub children: Option<crate::trial::PopulationSetup>,
 }
 
 impl Prepared {
@@ -278,6 +280,23 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         let points = crate::data::observed::parse(d, &r.label(), &r.text, compounds[k].0.mw())?;
         observed_data.push((d.arm.clone(), compounds[k].0.name.clone(), points));
     }
+    let children = match &s.children {
+        Some(ch) => {
+            let setup = crate::trial::PopulationSetup::load(lib, &ch.population, label)?;
+            if setup.population.ontogeny.is_none() {
+                return Err(PbpkError::invalid(
+                    label,
+                    "children.population",
+                    format!(
+                        "\"{}\" is an adult population; [children] needs one with [ontogeny], e.g. \"pediatric\"",
+                        ch.population
+                    ),
+                ));
+            }
+            Some(setup)
+        }
+        None => None,
+    };
     Ok(Prepared {
         physiology,
         compounds,
@@ -285,6 +304,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         model,
         observed_data,
         population,
+        children,
     })
 }
 
@@ -398,6 +418,9 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
             out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, r, t);
         }
     }
+    let children = crate::pediatric::run_children(s, p, &arms, opts)?;
+    summary.observed.extend(children.observed);
+    summary.dose_finding = children.dose_finding;
     Ok(RunResult {
         summary,
         arms,
@@ -460,26 +483,8 @@ fn adjust_dose(
             .expect("dosed");
         Ok(exposure(&c, use_inf))
     };
-    // Secant in log-log space, starting from f = 1 (the test run) and the linear guess.
-    let (mut x0, mut y0) = (0.0_f64, (exposure(t, use_inf) / target).ln());
-    let mut x1 = -y0;
-    let mut y1 = (auc_at(x1.exp())? / target).ln();
-    let mut iterations = 1;
-    while y1.abs() > 1e-3 && iterations < 12 {
-        let slope = if (y1 - y0).abs() > 1e-12 {
-            (y1 - y0) / (x1 - x0)
-        } else {
-            1.0
-        };
-        let slope = slope.clamp(0.2, 5.0);
-        let x2 = x1 - y1 / slope;
-        x0 = x1;
-        y0 = y1;
-        x1 = x2;
-        y1 = (auc_at(x1.exp())? / target).ln();
-        iterations += 1;
-    }
-    let factor = x1.exp();
+    let (factor, converged, iterations) =
+        crate::pediatric::solve_dose_factor(target, Some(exposure(t, use_inf)), auc_at)?;
     let doses: Vec<f64> = arm
         .dose
         .iter()
@@ -494,7 +499,7 @@ fn adjust_dose(
         } else {
             None
         },
-        converged: y1.abs() <= 1e-3,
+        converged,
         iterations,
     })
 }
@@ -960,6 +965,7 @@ pub(crate) fn summarise_subjects(
     let observed = s
         .observed
         .iter()
+        .filter(|o| o.age_years.is_none())
         .map(|o| {
             let predicted = match o.metric.as_str() {
                 "auc_ratio" | "cmax_ratio" => comparisons
@@ -1012,6 +1018,7 @@ pub(crate) fn summarise_subjects(
             .iter()
             .flat_map(|(_, arms)| arms.iter().map(|a| a.mass_balance_rel_error))
             .fold(0.0, f64::max),
+        dose_finding: None,
     }
 }
 
@@ -1031,6 +1038,10 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> O
         "t_half_h" => c.nca.t_half,
         "vss_l_per_kg" => Some(c.vss_l / body_weight_kg),
         "cl_l_per_h" => c.nca.auc_inf.map(|a| c.dose_mg / a),
+        "cl_ml_per_min_per_kg" => c
+            .nca
+            .auc_inf
+            .map(|a| c.dose_mg / a * 1000.0 / 60.0 / body_weight_kg),
         "f_oral" => c.fractions.map(|f| f.f_oral),
         _ => None,
     }

@@ -168,6 +168,7 @@ fn run_subject(
         model,
         observed_data: Vec::new(),
         population: None,
+        children: None,
     };
     let mut arms: Vec<ArmRun> = Vec::new();
     for arm in &s.arms {

@@ -24,7 +24,53 @@ pub struct Scenario {
     /// Observed concentration-time data files, plotted beside the predictions.
     #[serde(default)]
     pub observed_data: Vec<super::observed::ObservedData>,
+    /// Typical children by age: dose finding against the adult and pediatric checks.
+    #[serde(default)]
+    pub children: Option<Children>,
 }
+
+/// `[children]`: typical children of a pediatric population at given ages, who receive
+/// the scenario's arms (mg_per_kg doses by their own weight).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Children {
+    /// A population file with `[ontogeny]` (e.g. "pediatric").
+    pub population: String,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub gestational_age_weeks: Option<f64>,
+    /// Postnatal ages (y) of the typical children of the dose-finding table.
+    #[serde(default)]
+    pub ages_years: Vec<f64>,
+    #[serde(default)]
+    pub dose_finding: Option<DoseFinding>,
+}
+
+/// `[children.dose_finding]`: per age, the dose of `compound` in `arm` that gives the child
+/// the adult's exposure `metric` (or `target`), beside the classical scaling rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoseFinding {
+    pub compound: String,
+    pub arm: String,
+    /// `auc_mg_h_per_L` (over the metrics window: AUC_tau at steady state),
+    /// `auc_inf_mg_h_per_L`, `cmax_mg_per_L` or `ctrough_mg_per_L`.
+    pub metric: String,
+    /// Explicit target in the metric's unit; default: the adult reference's value in `arm`.
+    #[serde(default)]
+    pub target: Option<f64>,
+    /// Practical dose step (mg): doses are also given rounded to a multiple of it.
+    #[serde(default)]
+    pub round_to_mg: Option<f64>,
+}
+
+pub const DOSE_FINDING_METRICS: [&str; 4] = [
+    "auc_mg_h_per_L",
+    "auc_inf_mg_h_per_L",
+    "cmax_mg_per_L",
+    "ctrough_mg_per_L",
+];
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -175,9 +221,12 @@ pub struct Observed {
     #[serde(default)]
     pub fold: Option<f64>,
     pub source: String,
+    /// A pediatric observation: checked on the typical child of this age (`[children]`).
+    #[serde(default)]
+    pub age_years: Option<f64>,
 }
 
-pub const OBSERVED_METRICS: [&str; 11] = [
+pub const OBSERVED_METRICS: [&str; 12] = [
     "cmax_mg_per_L",
     "ctrough_mg_per_L",
     "tmax_h",
@@ -186,6 +235,7 @@ pub const OBSERVED_METRICS: [&str; 11] = [
     "t_half_h",
     "vss_l_per_kg",
     "cl_l_per_h",
+    "cl_ml_per_min_per_kg",
     "f_oral",
     "auc_ratio",
     "cmax_ratio",
@@ -431,6 +481,122 @@ impl Scenario {
             }
             c.positive(&format!("observed[{i}].value"), o.value)?;
             c.source(&format!("observed[{i}].source"), &o.source)?;
+            if let Some(a) = o.age_years {
+                if self.children.is_none() {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("observed[{i}].age_years"),
+                        "a pediatric observation needs a [children] table naming the pediatric population",
+                    ));
+                }
+                if !(0.0..=18.0).contains(&a) || o.metric.ends_with("_ratio") {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("observed[{i}].age_years"),
+                        format!("must be an age in [0, 18] years for a single-arm metric, got {a} with {}", o.metric),
+                    ));
+                }
+            }
+        }
+        if let Some(ch) = &self.children {
+            self.validate_children(path, ch)?;
+        }
+        Ok(())
+    }
+
+    fn validate_children(&self, path: &str, ch: &Children) -> Result<()> {
+        let c = Check { path };
+        if self.subjects.physiology.is_none() {
+            return Err(PbpkError::invalid(
+                path,
+                "children",
+                "[children] compares children with one adult reference individual: use subjects.physiology, not a population",
+            ));
+        }
+        if ch.population.trim().is_empty() {
+            return Err(PbpkError::invalid(
+                path,
+                "children.population",
+                "must name a pediatric population, e.g. \"pediatric\"",
+            ));
+        }
+        if let Some(g) = ch.gestational_age_weeks {
+            if !(22.0..=44.0).contains(&g) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "children.gestational_age_weeks",
+                    format!("must be between 22 and 44 weeks (40 = term), got {g}"),
+                ));
+            }
+        }
+        for (i, a) in ch.ages_years.iter().enumerate() {
+            if !(0.0..=18.0).contains(a) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("children.ages_years[{i}]"),
+                    format!("must be a postnatal age in [0, 18] years, got {a}"),
+                ));
+            }
+        }
+        if let Some(d) = &ch.dose_finding {
+            let f = |k: &str| format!("children.dose_finding.{k}");
+            if ch.ages_years.is_empty() {
+                return Err(PbpkError::invalid(
+                    path,
+                    "children.ages_years",
+                    "dose finding needs at least one age",
+                ));
+            }
+            let Some(arm) = self.arms.iter().find(|a| a.name == d.arm) else {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("arm"),
+                    format!(
+                        "no arm is named \"{}\"; arms are: {}",
+                        d.arm,
+                        self.arm_names()
+                    ),
+                ));
+            };
+            let doses: Vec<&Dose> = arm
+                .dose
+                .iter()
+                .filter(|x| x.compound == d.compound)
+                .collect();
+            if doses.is_empty() {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("compound"),
+                    format!("\"{}\" is not dosed in arm \"{}\"", d.compound, d.arm),
+                ));
+            }
+            if doses
+                .windows(2)
+                .any(|w| w[0].mg != w[1].mg || w[0].mg_per_kg != w[1].mg_per_kg)
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("arm"),
+                    format!("the doses of {} in arm \"{}\" differ; dose finding scales one repeated dose", d.compound, d.arm),
+                ));
+            }
+            if !DOSE_FINDING_METRICS.contains(&d.metric.as_str()) {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("metric"),
+                    format!(
+                        "unknown metric \"{}\"; expected one of {}",
+                        d.metric,
+                        DOSE_FINDING_METRICS.join(", ")
+                    ),
+                ));
+            }
+            if let Some(t) = d.target {
+                c.positive(&f("target"), t)?;
+            }
+            if let Some(r) = d.round_to_mg {
+                c.positive(&f("round_to_mg"), r)?;
+            }
         }
         Ok(())
     }

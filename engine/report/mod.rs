@@ -1,6 +1,7 @@
 //! Outputs: `summary.json`, `profiles.csv` and the plots (PNG and SVG), written
 //! all-or-nothing into the output folder.
 
+pub mod dose_finding;
 pub mod export;
 pub mod plots;
 pub mod profiles;
@@ -38,6 +39,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
         std::fs::write(&p, json + "\n").map_err(|e| out_err(&p, &e))?;
         profiles::write(result, &tmp.join("profiles.csv"))?;
         subjects::write(result, &tmp.join("subjects.csv"))?;
+        dose_finding::write(result, &tmp.join("dose_finding.csv"))?;
         plots::write_all(result, &tmp)?;
         Ok(())
     })();

@@ -5,7 +5,9 @@
 //!   observed data (`[[observed_data]]`);
 //! - `ddi_forest`: AUC and Cmax ratios of each comparison on a log axis, with the 0.8-1.25
 //!   and 0.5-2 bands, the static-model AUC ratio and any observed ratio;
-//! - `enzymes`: remaining fraction of each changing enzyme (liver, gut wall) against time.
+//! - `enzymes`: remaining fraction of each changing enzyme (liver, gut wall) against time;
+//! - `dose_finding`: the PBPK dose (mg/kg) by age with the ICH E11 band doses, and the
+//!   exposure each dosing rule gives relative to the target, by age.
 
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
@@ -115,7 +117,161 @@ pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<String>> {
             (1000, 560),
         )?;
     }
+    if r.summary.dose_finding.is_some() {
+        both(
+            "dose_finding".into(),
+            &|a| dose_finding(a, r),
+            &|a| dose_finding(a, r),
+            (1400, 560),
+        )?;
+    }
     Ok(written)
+}
+
+/// Left: PBPK dose (mg/kg) against age (log), with each ICH E11 band's dose as a step.
+/// Right: exposure / target against age for the PBPK band dose and each classical rule,
+/// with the 0.8-1.25 band shaded.
+fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let Some(d) = &r.summary.dose_finding else {
+        return Ok(());
+    };
+    let (left, right) = root.split_horizontally(700);
+    let ages: Vec<f64> = d.ages.iter().map(|a| a.age_years.max(1e-3)).collect();
+    let a_lo = ages.iter().cloned().fold(f64::INFINITY, f64::min) / 1.5;
+    let a_hi = ages.iter().cloned().fold(0.0, f64::max) * 1.5;
+    let per_kg: Vec<f64> = d.ages.iter().map(|a| a.pbpk_dose_mg_per_kg).collect();
+    let k_hi = per_kg.iter().cloned().fold(0.0, f64::max) * 1.3;
+    let mut chart = ChartBuilder::on(&left)
+        .caption(
+            format!("{}: dose matching the adult {}", d.compound, d.metric),
+            ("sans-serif", 20),
+        )
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((a_lo..a_hi).log_scale(), 0.0..k_hi.max(1e-9))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("age (years, log scale)")
+        .y_desc("dose (mg/kg)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    let pts: Vec<(f64, f64)> = ages.iter().cloned().zip(per_kg.iter().cloned()).collect();
+    let blue = COLOURS[0];
+    chart
+        .draw_series(LineSeries::new(pts.clone(), blue.stroke_width(3)))
+        .map_err(err)?
+        .label("PBPK dose, typical child")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(3)));
+    chart
+        .draw_series(pts.iter().map(|&p| Circle::new(p, 4, blue.filled())))
+        .map_err(err)?;
+    let red = COLOURS[1];
+    for (i, b) in d.bands.iter().enumerate() {
+        let lo = b
+            .ages_years
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min)
+            .max(1e-3);
+        let hi = b.ages_years.iter().cloned().fold(0.0, f64::max).max(1e-3);
+        let series = chart
+            .draw_series(LineSeries::new(
+                vec![(lo, b.dose_mg_per_kg), (hi, b.dose_mg_per_kg)],
+                red.stroke_width(4),
+            ))
+            .map_err(err)?;
+        if i == 0 {
+            series
+                .label("ICH E11 band dose (median mg/kg)")
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(4))
+                });
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(err)?;
+
+    let mut ratios: Vec<f64> = vec![0.5, 2.0];
+    for a in &d.ages {
+        ratios.extend(a.band_dose_ratio);
+        ratios.extend(a.rules.iter().filter_map(|x| x.ratio).filter(|x| *x > 0.0));
+    }
+    let r_lo = ratios.iter().cloned().fold(f64::INFINITY, f64::min) / 1.3;
+    let r_hi = ratios.iter().cloned().fold(0.0, f64::max) * 1.3;
+    let mut chart = ChartBuilder::on(&right)
+        .caption("Exposure / target by dosing rule", ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((a_lo..a_hi).log_scale(), (r_lo..r_hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("age (years, log scale)")
+        .y_desc("exposure / target (log scale)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series([Rectangle::new(
+            [(a_lo, 0.8), (a_hi, 1.25)],
+            RGBColor(200, 200, 200).mix(0.4).filled(),
+        )])
+        .map_err(err)?;
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = vec![(
+        "PBPK band dose".to_string(),
+        d.ages
+            .iter()
+            .zip(&ages)
+            .filter_map(|(a, &x)| a.band_dose_ratio.map(|r| (x, r)))
+            .collect(),
+    )];
+    if let Some(first) = d.ages.first() {
+        for (j, rule) in first.rules.iter().enumerate() {
+            lines.push((
+                rule.rule.clone(),
+                d.ages
+                    .iter()
+                    .zip(&ages)
+                    .filter_map(|(a, &x)| a.rules[j].ratio.filter(|r| *r > 0.0).map(|r| (x, r)))
+                    .collect(),
+            ));
+        }
+    }
+    for (i, (name, pts)) in lines.into_iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        chart
+            .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+        chart
+            .draw_series(pts.into_iter().map(|p| Circle::new(p, 3, colour.filled())))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    Ok(())
 }
 
 /// Linear and log panels of plasma concentration against time, one line per arm.

@@ -18,6 +18,9 @@ pub struct Summary {
     /// Predicted versus observed clinical values named in the scenario.
     pub observed: Vec<ObservedCheck>,
     pub mass_balance_max_rel_error: f64,
+    /// Pediatric dose finding (`[children.dose_finding]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dose_finding: Option<crate::pediatric::DoseFindingSummary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
