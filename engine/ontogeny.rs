@@ -9,8 +9,9 @@
 //!   reference individual to the growth median at the reference ages (interpolated), so the
 //!   typical child *is* the ICRP 89 reference child at 0, 1, 5, 10, 15 y and follows the
 //!   shape of the growth charts in between.
-//! - Organ volumes: V_i(a) = V_i,adult x [m_i/BW](a) x BW(a) / m_i,adult, the ICRP 89 organ
-//!   mass fraction of body weight interpolated linearly in age. Blood pools likewise.
+//! - Organ volumes: V_i(a) = V_i,adult x m_i(BW(a)) / m_i,adult, the ICRP 89 organ mass
+//!   interpolated linearly against body weight between the reference individuals (exact at
+//!   0, 1, 5, 10, 15 y and the adult; growing whenever the body grows). Blood pools likewise.
 //! - Cardiac output: CO(a) = CO_adult x CI(a) x BSA(a) / (CI_adult x BSA_adult), CI = ICRP 89
 //!   cardiac output / BSA (Du Bois) at the reference ages.
 //! - Organ flows: kidney and every other organ keep the adult flow per volume; the brain
@@ -99,16 +100,12 @@ impl Ontogeny {
         )
     }
 
-    /// Ratio of a quantity given at the reference ages, as a fraction of body weight
-    /// interpolated in age, to its adult value: q(a) / q_adult.
-    fn mass_ratio(&self, female: bool, masses: &[f64], age: f64, weight: f64) -> f64 {
+    /// Ratio of a quantity given at the reference ages to its adult value, interpolated
+    /// linearly against body weight between the reference individuals (so it grows
+    /// whenever the body does): q(W) / q_adult.
+    fn mass_ratio(&self, female: bool, masses: &[f64], weight: f64) -> f64 {
         let (b, _) = self.columns(female);
-        let frac: Vec<f64> = masses
-            .iter()
-            .zip(&b.body_weight_kg)
-            .map(|(m, w)| m / w)
-            .collect();
-        interpolate(&self.reference_ages_years, &frac, age) * weight / masses[masses.len() - 1]
+        interpolate(&b.body_weight_kg, masses, weight) / masses[masses.len() - 1]
     }
 
     /// Rhodin 2009 maturation fraction of adult GFR per (weight)^0.75 at PMA (weeks).
@@ -142,14 +139,14 @@ impl Ontogeny {
         // Volumes.
         let mut volume_ratio = Vec::new();
         for organ in ORGANS {
-            let r = self.mass_ratio(female, &masses[organ], a, w);
+            let r = self.mass_ratio(female, &masses[organ], w);
             volume_ratio.push((organ.to_string(), r));
             if let Some(o) = p.organs.get_mut(organ) {
                 o.volume_l *= r;
             }
         }
         let ratio = |o: &str| volume_ratio.iter().find(|x| x.0 == o).map_or(1.0, |x| x.1);
-        let rb = self.mass_ratio(female, &b.blood_volume_ml, a, w);
+        let rb = self.mass_ratio(female, &b.blood_volume_ml, w);
         p.blood.arterial_volume_l *= rb;
         p.blood.venous_volume_l *= rb;
         p.blood.portal_vein_volume_l *= rb;

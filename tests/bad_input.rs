@@ -282,3 +282,50 @@ fn observed_data_with_unknown_unit_is_rejected() {
         &["d.csv", "row 2", "unknown unit \"mg/dL\""],
     );
 }
+
+#[test]
+fn pediatric_individual_without_an_age_is_rejected() {
+    expect_error(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "physiology = \"pediatric\"",
+        ),
+        &["s.toml", "subjects.age_years", "one age"],
+    );
+}
+
+#[test]
+fn children_from_an_adult_population_are_rejected() {
+    expect_error(
+        &format!("{GOOD}\n[children]\npopulation = \"european\"\nages_years = [2.0]\n"),
+        &["s.toml", "children.population", "adult population"],
+    );
+}
+
+#[test]
+fn pediatric_observation_without_children_is_rejected() {
+    expect_error(
+        &format!(
+            "{GOOD}\n[[observed]]\ncompound = \"midazolam\"\narm = \"a\"\nmetric = \"cl_ml_per_min_per_kg\"\nvalue = 9\nsource = \"x\"\nage_years = 4\n"
+        ),
+        &["s.toml", "observed[0].age_years", "[children]"],
+    );
+}
+
+#[test]
+fn ontogeny_missing_an_organ_is_rejected() {
+    let text = std::fs::read_to_string(repo().join("physiologies/pediatric.toml")).unwrap();
+    let bad = text.replacen("\nspleen = [", "\nspleen_typo = [", 1);
+    assert_ne!(bad, text, "the pediatric file changed: update this test");
+    expect_error_with(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "physiology = \"kids\"\nage_years = 3",
+        ),
+        &[(
+            "physiologies/kids.toml",
+            &bad.replace("name = \"pediatric\"", "name = \"kids\""),
+        )],
+        &["kids.toml", "ontogeny.organ_mass_g.male.spleen", "missing"],
+    );
+}

@@ -54,7 +54,10 @@ fn sampled_demographics_match_the_population_file() {
         let text =
             std::fs::read_to_string(repo().join(format!("physiologies/{pop}.toml"))).unwrap();
         let file = pbpk::data::population::Population::parse(pop, &text).unwrap();
-        for (sex, a) in [("male", &file.male), ("female", &file.female)] {
+        for (sex, a) in [
+            ("male", file.male.as_ref().unwrap()),
+            ("female", file.female.as_ref().unwrap()),
+        ] {
             let h: Vec<f64> = r
                 .subjects
                 .iter()

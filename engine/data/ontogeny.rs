@@ -330,6 +330,13 @@ impl Ontogeny {
         ] {
             let f = |k: &str| format!("{p}.body.{sex}.{k}");
             columns(&c, &f("body_weight_kg"), &b.body_weight_kg, n)?;
+            if b.body_weight_kg.windows(2).any(|w| w[1] <= w[0]) {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("body_weight_kg"),
+                    "must increase with age (organ masses are interpolated against body weight)",
+                ));
+            }
             columns(&c, &f("height_cm"), &b.height_cm, n)?;
             columns(
                 &c,
