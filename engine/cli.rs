@@ -134,22 +134,27 @@ pub fn main_with(cli: Cli) -> Result<()> {
             };
             let reference = if female { &setup.female } else { &setup.male };
             let (p, g) = o.typical_child(reference, &child)?;
-            println!("# {}", p.name);
-            println!(
+            use std::fmt::Write as _;
+            let mut out = String::new();
+            let _ = writeln!(out, "# {}", p.name);
+            let _ = writeln!(
+                out,
                 "# weight {:.2} kg, height {:.1} cm, BSA {:.3} m2, cardiac output x{:.3}, blood volume x{:.3}, GFR maturation {:.3}",
                 g.weight_kg, g.height_cm, g.bsa_m2, g.cardiac_output_ratio, g.blood_volume_ratio, g.gfr_maturation
             );
             for (organ, r) in &g.volume_ratio {
-                println!("# volume ratio {organ}: {r:.4}");
+                let _ = writeln!(out, "# volume ratio {organ}: {r:.4}");
             }
             for (e, site, f) in &g.enzyme_maturation {
-                println!("# maturation {e} ({site}): {f:.4}");
+                let _ = writeln!(out, "# maturation {e} ({site}): {f:.4}");
             }
             let text = toml::to_string(&p).map_err(|e| PbpkError::Output {
                 path: PathBuf::from("-"),
                 message: e.to_string(),
             })?;
-            println!("{text}");
+            out.push_str(&text);
+            // A closed pipe (`pbpk child ... | head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
             Ok(())
         }
         Command::Qualify { out } => {

@@ -23,9 +23,11 @@
 //!   cylinder; assumption); transit times are the adult ones.
 //! - GFR: Rhodin 2009, GFR_adult x (BW/BW_adult)^0.75 x M(PMA)/M(PMA_adult),
 //!   M = PMA^h/(TM50^h + PMA^h).
-//! - Enzymes: hepatic abundance per mg microsomal protein and intestinal amount per gram of
-//!   intestine times the enzyme's maturation fraction of adult (1 where no function is given).
-//! - Hematocrit, albumin and AGP: the adult value times the age-table / maturation ratio.
+//! - Enzymes: hepatic abundance per mg microsomal protein (times MPPGL by age, Barter 2008)
+//!   and intestinal amount per gram of intestine, times the enzyme's maturation fraction of
+//!   adult (1 where no function is given).
+//! - Renal tubular secretion: adult secretion x BW/BW_adult x maturation (Hayton 2000).
+//! - Hematocrit, albumin and AGP: the adult value times the age-table ratio.
 //! - Tissue composition is the adult one (a known limitation: newborn tissues hold more
 //!   water and less lipid).
 
@@ -230,11 +232,14 @@ impl Ontogeny {
             / self.hematocrit.at(self.adult_age_years, female);
         let ga = child.gestational_age_weeks;
         let adult_age = self.adult_age_years;
-        p.albumin_g_per_l *= self
-            .plasma_proteins
-            .albumin
-            .fraction_of_adult(a, ga, adult_age);
-        p.agp_g_per_l *= self.plasma_proteins.agp.fraction_of_adult(a, ga, adult_age);
+        p.albumin_g_per_l *= self.plasma_proteins.albumin.fraction_of_adult(a, adult_age);
+        p.agp_g_per_l *= self.plasma_proteins.agp.fraction_of_adult(a, adult_age);
+        // Tubular secretion per kg body weight (Hayton 2000).
+        p.renal_secretion_factor *=
+            w / adult.body_weight_kg * self.tubular_secretion.fraction_of_adult(a, adult_age);
+        // Microsomal protein per gram of liver (Barter 2008): the enzyme functions below
+        // are per mg microsomal protein.
+        p.enzymes.mppgl_mg_per_g *= self.mppgl.fraction_of_adult(a, adult_age);
 
         // Enzymes.
         let mut enzyme_maturation = Vec::new();

@@ -35,6 +35,8 @@ pub struct Ontogeny {
     pub hematocrit: AgeTable,
     pub gfr: GfrMaturation,
     pub plasma_proteins: PlasmaProteins,
+    pub mppgl: MppglByAge,
+    pub tubular_secretion: SecretionMaturation,
     #[serde(default)]
     pub enzymes: Vec<EnzymeMaturation>,
     pub variability: PediatricVariability,
@@ -104,8 +106,67 @@ pub struct GfrMaturation {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlasmaProteins {
-    pub albumin: Maturation,
-    pub agp: Maturation,
+    pub albumin: ProteinTable,
+    pub agp: ProteinTable,
+}
+
+/// A plasma protein concentration by age (linear between rows); its ratio to the value at
+/// the adult age multiplies the adult reference's concentration.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProteinTable {
+    pub age_years: Vec<f64>,
+    pub g_per_l: Vec<f64>,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl ProteinTable {
+    pub fn fraction_of_adult(&self, age: f64, adult_years: f64) -> f64 {
+        interpolate(&self.age_years, &self.g_per_l, age.min(adult_years))
+            / interpolate(&self.age_years, &self.g_per_l, adult_years)
+    }
+}
+
+/// Microsomal protein per gram of liver by age: MPPGL = 10^(c0 + c1 a + c2 a^2 + c3 a^3)
+/// (a in years; Barter 2008), as a ratio to its value at the adult age.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MppglByAge {
+    pub log10_coefficients: [f64; 4],
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl MppglByAge {
+    pub fn mg_per_g(&self, age: f64) -> f64 {
+        let c = &self.log10_coefficients;
+        10f64.powf(c[0] + c[1] * age + c[2] * age * age + c[3] * age * age * age)
+    }
+    pub fn fraction_of_adult(&self, age: f64, adult_years: f64) -> f64 {
+        self.mg_per_g(age.min(adult_years)) / self.mg_per_g(adult_years)
+    }
+}
+
+/// Active renal tubular secretion per kg body weight relative to the adult (Hayton 2000):
+/// F = 1 - (1 - f_birth) exp(-k a), a = postnatal age in months.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretionMaturation {
+    pub f_birth: f64,
+    pub rate_per_month: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl SecretionMaturation {
+    pub fn fraction_of_adult(&self, age_years: f64, adult_years: f64) -> f64 {
+        let f = |a: f64| 1.0 - (1.0 - self.f_birth) * (-self.rate_per_month * a * 12.0).exp();
+        f(age_years.min(adult_years)) / f(adult_years)
+    }
 }
 
 /// What a maturation function's age is counted from.
@@ -129,6 +190,10 @@ pub struct Maturation {
     pub f_adult: f64,
     pub age50: f64,
     pub hill: f64,
+    /// Postnatal age (y) from which the function is held at its value (the published age
+    /// cap); default the adult age.
+    #[serde(default)]
+    pub adult_at_years: Option<f64>,
     pub source: String,
     #[serde(default)]
     pub status: Option<String>,
@@ -193,8 +258,9 @@ impl Maturation {
     /// Fraction of the adult value: F(age) / F(adult age), so the adult reference is the
     /// anchor and the function only describes the approach to it.
     pub fn fraction_of_adult(&self, pna_years: f64, ga_weeks: f64, adult_years: f64) -> f64 {
-        let adult = self.eval(self.age_of(adult_years, 40.0));
-        self.eval(self.age_of(pna_years.min(adult_years), ga_weeks)) / adult
+        let cap = self.adult_at_years.unwrap_or(adult_years).min(adult_years);
+        let adult = self.eval(self.age_of(cap, 40.0));
+        self.eval(self.age_of(pna_years.min(cap), ga_weeks)) / adult
     }
 
     fn validate(&self, c: &Check, f: &str) -> Result<()> {
@@ -202,6 +268,9 @@ impl Maturation {
         c.positive(&format!("{f}.f_adult"), self.f_adult)?;
         c.positive(&format!("{f}.age50"), self.age50)?;
         c.positive(&format!("{f}.hill"), self.hill)?;
+        if let Some(a) = self.adult_at_years {
+            c.positive(&format!("{f}.adult_at_years"), a)?;
+        }
         c.source(&format!("{f}.source"), &self.source)
     }
 }
@@ -411,12 +480,34 @@ impl Ontogeny {
             self.gfr.weight_exponent,
         )?;
         c.source(&format!("{p}.gfr.source"), &self.gfr.source)?;
-        self.plasma_proteins
-            .albumin
-            .validate(&c, &format!("{p}.plasma_proteins.albumin"))?;
-        self.plasma_proteins
-            .agp
-            .validate(&c, &format!("{p}.plasma_proteins.agp"))?;
+        for (k, t) in [
+            ("albumin", &self.plasma_proteins.albumin),
+            ("agp", &self.plasma_proteins.agp),
+        ] {
+            let f = format!("{p}.plasma_proteins.{k}");
+            increasing(&c, &format!("{f}.age_years"), &t.age_years)?;
+            columns(&c, &format!("{f}.g_per_l"), &t.g_per_l, t.age_years.len())?;
+            c.source(&format!("{f}.source"), &t.source)?;
+        }
+        for a in [0.0, self.adult_age_years] {
+            c.positive(
+                &format!("{p}.mppgl.log10_coefficients"),
+                self.mppgl.mg_per_g(a),
+            )?;
+        }
+        c.source(&format!("{p}.mppgl.source"), &self.mppgl.source)?;
+        c.positive(
+            &format!("{p}.tubular_secretion.f_birth"),
+            self.tubular_secretion.f_birth,
+        )?;
+        c.non_negative(
+            &format!("{p}.tubular_secretion.rate_per_month"),
+            self.tubular_secretion.rate_per_month,
+        )?;
+        c.source(
+            &format!("{p}.tubular_secretion.source"),
+            &self.tubular_secretion.source,
+        )?;
         for (i, e) in self.enzymes.iter().enumerate() {
             e.function.validate(&c, &format!("{p}.enzymes[{i}]"))?;
             if self

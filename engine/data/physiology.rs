@@ -57,6 +57,10 @@ pub struct PhysiologyFile {
     pub gfr_ml_per_min: f64,
     pub albumin_g_per_l: f64,
     pub agp_g_per_l: f64,
+    /// Multiplies compounds' active renal secretion (a child's size and maturation); 1 for
+    /// a file's individual. Not read from files.
+    #[serde(skip, default = "one")]
+    pub renal_secretion_factor: f64,
     /// Source of the scalar values above.
     pub source: String,
     pub blood: BloodPools,

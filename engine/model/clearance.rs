@@ -191,9 +191,11 @@ pub fn enzyme_pathways(
 }
 
 /// Renal plasma clearance of unbound-filtered plus secreted drug (L/h):
-/// CL_R = GFR x fu x gfr_fraction + secretion.
+/// CL_R = GFR x fu x gfr_fraction + secretion (x the physiology's secretion factor: a
+/// child's size and maturation).
 pub fn renal_clearance_l_per_h(c: &Compound, phys: &Physiology) -> f64 {
     let gfr_l_per_h = phys.gfr_ml_per_min * 60.0 / 1000.0;
+    let secretion_factor = phys.renal_secretion_factor;
     c.elimination
         .iter()
         .map(|e| match e {
@@ -201,7 +203,10 @@ pub fn renal_clearance_l_per_h(c: &Compound, phys: &Physiology) -> f64 {
                 gfr_fraction,
                 secretion_l_per_h,
                 ..
-            } => gfr_l_per_h * c.fu_plasma.value * gfr_fraction + secretion_l_per_h,
+            } => {
+                gfr_l_per_h * c.fu_plasma.value * gfr_fraction
+                    + secretion_l_per_h * secretion_factor
+            }
             _ => 0.0,
         })
         .sum()
