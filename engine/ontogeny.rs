@@ -221,7 +221,6 @@ impl Ontogeny {
                 s.fluid_volume_l *= r;
             }
         }
-        debug_assert!(SMALL_INTESTINE.start == 1);
 
         // Kidney, blood and plasma proteins.
         let gfr_m = self.gfr_maturation(child.pma_weeks());
