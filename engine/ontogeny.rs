@@ -32,7 +32,7 @@
 //!   water and less lipid).
 
 use crate::data::ontogeny::{interpolate, Ontogeny, Site, WEEKS_PER_YEAR};
-use crate::data::physiology::{Physiology, Sex, COLON, GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
+use crate::data::physiology::{Physiology, Sex, COLON, GUT_SEGMENTS, ORGANS};
 use crate::error::{PbpkError, Result};
 use crate::population::bsa_du_bois;
 
