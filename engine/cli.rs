@@ -102,13 +102,6 @@ pub fn main_with(cli: Cli) -> Result<()> {
         } => {
             let lib = Library::default();
             let setup = crate::trial::PopulationSetup::load(&lib, &population, "pbpk child")?;
-            let Some(o) = &setup.population.ontogeny else {
-                return Err(PbpkError::invalid(
-                    "pbpk child",
-                    "--population",
-                    format!("{population} has no [ontogeny] table (it is an adult population)"),
-                ));
-            };
             let female = match sex.as_str() {
                 "male" => false,
                 "female" => true,
@@ -127,13 +120,8 @@ pub fn main_with(cli: Cli) -> Result<()> {
                     "must be 0-120 years",
                 ));
             }
-            let child = crate::ontogeny::Child {
-                age_years: age,
-                female,
-                gestational_age_weeks: gestational_age.unwrap_or(o.default_gestational_age_weeks),
-            };
-            let reference = if female { &setup.female } else { &setup.male };
-            let (p, g) = o.typical_child(reference, &child)?;
+            let (p, g, _) =
+                setup.typical_child(age, female, gestational_age, "pbpk child", "--population")?;
             use std::fmt::Write as _;
             let mut out = String::new();
             let _ = writeln!(out, "# {}", p.name);

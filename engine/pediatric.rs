@@ -19,14 +19,12 @@
 //! age running their arm as written.
 
 use crate::analysis::stats::percentile;
-use crate::data::physiology::{Physiology, Sex};
+use crate::data::physiology::Sex;
 use crate::data::scenario::{Children, Scenario};
 use crate::error::{PbpkError, Result};
-use crate::model::assemble;
-use crate::ontogeny::Child;
 use crate::report::summary::ObservedCheck;
 use crate::run::{predicted_metric, run_arm, Prepared, RunOptions};
-use crate::trial::{scale_fu, PopulationSetup};
+use crate::trial::PopulationSetup;
 use serde::Serialize;
 
 /// ICH E11 age bands (upper bounds in years, exclusive).
@@ -122,50 +120,23 @@ pub struct ChildrenOutcome {
     pub observed: Vec<ObservedCheck>,
 }
 
-/// A prepared run for one typical child: its physiology, fu scaled by its plasma proteins,
-/// and its model.
-struct ChildRun {
-    prepared: Prepared,
-}
-
+/// The scenario prepared for the typical child of `age` (fu scaled by its plasma
+/// proteins, its own model).
 fn child_prepared(
     p: &Prepared,
     setup: &PopulationSetup,
     ch: &Children,
     age: f64,
-) -> Result<ChildRun> {
-    let o = setup
-        .population
-        .ontogeny
-        .as_ref()
-        .expect("checked on load: a pediatric population");
+) -> Result<Prepared> {
     let female = ch.sex == Some(Sex::Female);
-    let child = Child {
-        age_years: age,
+    let (phys, _, reference) = setup.typical_child(
+        age,
         female,
-        gestational_age_weeks: ch
-            .gestational_age_weeks
-            .unwrap_or(o.default_gestational_age_weeks),
-    };
-    let reference: &Physiology = if female { &setup.female } else { &setup.male };
-    let (phys, _) = o.typical_child(reference, &child)?;
-    let compounds: Vec<_> = p
-        .compounds
-        .iter()
-        .map(|(c, l)| (scale_fu(c, &phys, reference), l.clone()))
-        .collect();
-    let model = assemble(&phys, &compounds)?;
-    Ok(ChildRun {
-        prepared: Prepared {
-            physiology: phys,
-            compounds,
-            aliases: p.aliases.clone(),
-            model,
-            observed_data: Vec::new(),
-            population: None,
-            children: None,
-        },
-    })
+        ch.gestational_age_weeks,
+        "scenario",
+        "children.population",
+    )?;
+    p.for_subject(phys, reference)
 }
 
 /// Secant on log(y(f) / target) against log f, from f = 1 (`y1` = y(1), if already known),
@@ -229,27 +200,19 @@ pub fn run_children(
     // Pediatric observations.
     for o in s.observed.iter().filter(|o| o.age_years.is_some()) {
         let age = o.age_years.unwrap_or_default();
-        let cr = child_prepared(p, setup, ch, age)?;
+        let cp = child_prepared(p, setup, ch, age)?;
         let arm = s.arms.iter().find(|a| a.name == o.arm).expect("validated");
-        let run = run_arm(s, &cr.prepared, arm, opts, &[])?;
+        let run = run_arm(s, &cp, arm, opts, &[])?;
         let predicted = run
             .compounds
             .iter()
             .find(|c| c.compound == o.compound)
-            .and_then(|c| predicted_metric(c, &o.metric, cr.prepared.physiology.body_weight_kg));
-        let fold = o.fold.unwrap_or(2.0);
-        let ratio = predicted.map(|v| v / o.value);
-        out.observed.push(ObservedCheck {
-            compound: o.compound.clone(),
-            arm: format!("{} (child {age} y)", o.arm),
-            metric: o.metric.clone(),
-            observed: o.value,
+            .and_then(|c| predicted_metric(c, &o.metric, cp.physiology.body_weight_kg));
+        out.observed.push(ObservedCheck::new(
+            o,
+            format!("{} (child {age} y)", o.arm),
             predicted,
-            ratio,
-            within_fold: ratio.map(|r| r <= fold && r >= 1.0 / fold),
-            fold,
-            source: o.source.clone(),
-        });
+        ));
     }
     let Some(d) = &ch.dose_finding else {
         return Ok(out);
@@ -287,9 +250,11 @@ pub fn run_children(
     };
     let adult_dose = dose_of(adult_bw);
     let mut ages = Vec::new();
+    // Each child is built once and serves both its own dose and its band's.
+    let mut children = Vec::new();
     for &age in &ch.ages_years {
-        let cr = child_prepared(p, setup, ch, age)?;
-        let cp = &cr.prepared;
+        children.push(child_prepared(p, setup, ch, age)?);
+        let cp = &children[children.len() - 1];
         let bw = cp.physiology.body_weight_kg;
         let base = dose_of(bw);
         let exposure_at = |f: f64| -> Result<Option<f64>> {
@@ -360,10 +325,9 @@ pub fn run_children(
         let mut ratios = Vec::new();
         for &i in &idx {
             let row = &ages[i];
-            let cr = child_prepared(p, setup, ch, row.age_years)?;
             let base = dose_of(row.weight_kg);
             let dose = round_to(dose_per_kg * row.weight_kg, d.round_to_mg);
-            let run = run_arm(s, &cr.prepared, arm, opts, &[(k, dose / base)])?;
+            let run = run_arm(s, &children[i], arm, opts, &[(k, dose / base)])?;
             let r = exposure_of(&run, row.weight_kg).map(|v| v / target);
             ages[i].band_dose_mg = dose;
             ages[i].band_dose_ratio = r;

@@ -121,21 +121,10 @@ fn draw(
     } else {
         age[0]
     };
-    let drawn = match &pop.ontogeny {
+    let mut p = match &pop.ontogeny {
         Some(o) => draw_child(o, reference, rng, is_female, age_years)?,
         None => draw_adult(pop, reference, rng, is_female, age_years)?,
     };
-    let Drawn {
-        mut p,
-        weight,
-        height,
-        bsa,
-        liver_volume,
-        albumin,
-        mppgl_factor,
-    } = drawn;
-    let fat = p.organs["fat"].volume_l;
-    p.enzymes.mppgl_mg_per_g *= mppgl_factor;
 
     // Enzymes: variability, population scale, phenotype.
     let mut phenotypes = Vec::new();
@@ -190,32 +179,20 @@ fn draw(
             "male".into()
         },
         age_years,
-        height_cm: height,
-        weight_kg: weight,
-        bsa_m2: bsa,
-        liver_volume_l: liver_volume,
-        fat_volume_l: fat,
+        height_cm: p.height_cm,
+        weight_kg: p.body_weight_kg,
+        bsa_m2: bsa_du_bois(p.body_weight_kg, p.height_cm),
+        liver_volume_l: p.organs["liver"].volume_l,
+        fat_volume_l: p.organs["fat"].volume_l,
         cardiac_output_l_per_h: p.cardiac_output_l_per_h,
         gfr_ml_per_min: p.gfr_ml_per_min,
         hematocrit: p.hematocrit,
-        albumin_g_per_l: albumin,
+        albumin_g_per_l: p.albumin_g_per_l,
         phenotypes,
         enzyme_factors,
         redraws: 0,
     };
     Ok((p, subject))
-}
-
-/// A drawn body before enzymes: the physiology with volumes, flows, GFR, hematocrit and
-/// albumin set.
-struct Drawn {
-    p: Physiology,
-    weight: f64,
-    height: f64,
-    bsa: f64,
-    liver_volume: f64,
-    albumin: f64,
-    mppgl_factor: f64,
 }
 
 /// Scale `p` (a typical body of weight `w0`, height `h0`) to weight `w` and height `h`:
@@ -271,7 +248,7 @@ fn draw_adult(
     rng: &mut ChaCha8Rng,
     is_female: bool,
     age_years: f64,
-) -> std::result::Result<Drawn, String> {
+) -> std::result::Result<Physiology, String> {
     let missing = || format!("population {} lacks its adult tables", pop.name);
     let anthro = if is_female { &pop.female } else { &pop.male };
     let anthro = anthro.as_ref().ok_or_else(missing)?;
@@ -319,19 +296,11 @@ fn draw_adult(
         height,
         liver_volume,
     )?;
-    let mppgl_factor = lognormal_factor(rng, lv.mppgl_cv);
+    p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, lv.mppgl_cv);
     let gfr_173 =
         gfr.at_30_ml_per_min_per_1_73m2 - gfr.decline_per_year * (age_years - 30.0).max(0.0);
     p.gfr_ml_per_min = gfr_173.max(5.0) * bsa / 1.73 * lognormal_factor(rng, gfr.cv);
-    Ok(Drawn {
-        p,
-        weight,
-        height,
-        bsa,
-        liver_volume,
-        albumin,
-        mppgl_factor,
-    })
+    Ok(p)
 }
 
 /// A child: the typical child of the age and sex, then height and weight z-scores from the
@@ -343,7 +312,7 @@ fn draw_child(
     rng: &mut ChaCha8Rng,
     is_female: bool,
     age_years: f64,
-) -> std::result::Result<Drawn, String> {
+) -> std::result::Result<Physiology, String> {
     let child = Child {
         age_years,
         female: is_female,
@@ -391,15 +360,6 @@ fn draw_child(
     }
     p.albumin_g_per_l *= lognormal_factor(rng, v.albumin_cv);
     p.agp_g_per_l *= lognormal_factor(rng, v.albumin_cv);
-    let albumin = p.albumin_g_per_l;
-    let mppgl_factor = lognormal_factor(rng, v.mppgl_cv);
-    Ok(Drawn {
-        p,
-        weight,
-        height,
-        bsa,
-        liver_volume,
-        albumin,
-        mppgl_factor,
-    })
+    p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, v.mppgl_cv);
+    Ok(p)
 }

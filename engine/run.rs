@@ -117,6 +117,27 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The same scenario for another body: `phys`, with fu of albumin- or AGP-bound drugs
+    /// scaled by its protein level against `reference` (the adult it was drawn or grown
+    /// from), and its own model.
+    pub fn for_subject(&self, phys: Physiology, reference: &Physiology) -> Result<Prepared> {
+        let compounds: Vec<(Compound, String)> = self
+            .compounds
+            .iter()
+            .map(|(c, l)| (crate::trial::scale_fu(c, &phys, reference), l.clone()))
+            .collect();
+        let model = assemble(&phys, &compounds)?;
+        Ok(Prepared {
+            physiology: phys,
+            compounds,
+            aliases: self.aliases.clone(),
+            model,
+            observed_data: Vec::new(),
+            population: None,
+            children: None,
+        })
+    }
+
     /// The compound a dose line's `compound` string (name or path) resolved to.
     pub fn compound_index(&self, name: &str) -> usize {
         self.aliases
@@ -318,15 +339,10 @@ fn typical_child(
     label: &str,
 ) -> Result<(Physiology, Physiology)> {
     let setup = crate::trial::PopulationSetup::load(lib, name, label)?;
-    let Some(o) = &setup.population.ontogeny else {
-        return Err(PbpkError::invalid(
-            label,
-            "subjects.physiology",
-            format!("\"{name}\" is a population without [ontogeny]; use `population = \"{name}\"` for virtual subjects, or name an individual physiology"),
-        ));
-    };
     let age = match s.subjects.age_years.map(|a| a.range()) {
         Some([a0, a1]) if a0 == a1 => a0,
+        // An adult population has no ages to ask for: typical_child reports it.
+        _ if setup.population.ontogeny.is_none() => 0.0,
         _ => {
             return Err(PbpkError::invalid(
                 label,
@@ -336,21 +352,14 @@ fn typical_child(
         }
     };
     let female = s.subjects.sex == Some(Sex::Female);
-    let child = crate::ontogeny::Child {
-        age_years: age,
+    let (p, _, reference) = setup.typical_child(
+        age,
         female,
-        gestational_age_weeks: s
-            .subjects
-            .gestational_age_weeks
-            .unwrap_or(o.default_gestational_age_weeks),
-    };
-    let reference = if female {
-        setup.female.clone()
-    } else {
-        setup.male.clone()
-    };
-    let (p, _) = o.typical_child(&reference, &child)?;
-    Ok((p, reference))
+        s.subjects.gestational_age_weeks,
+        label,
+        "subjects.physiology",
+    )?;
+    Ok((p, reference.clone()))
 }
 
 /// The output grid: regular steps plus every dose time.
@@ -990,19 +999,7 @@ pub(crate) fn summarise_subjects(
                     summarise(&v).map(|st| st.median)
                 }
             };
-            let fold = o.fold.unwrap_or(2.0);
-            let ratio = predicted.map(|p| p / o.value);
-            ObservedCheck {
-                compound: o.compound.clone(),
-                arm: o.arm.clone(),
-                metric: o.metric.clone(),
-                observed: o.value,
-                predicted,
-                ratio,
-                within_fold: ratio.map(|r| r <= fold && r >= 1.0 / fold),
-                fold,
-                source: o.source.clone(),
-            }
+            ObservedCheck::new(o, o.arm.clone(), predicted)
         })
         .collect();
     Summary {

@@ -13,7 +13,6 @@ use crate::data::physiology::Physiology;
 use crate::data::population::Population;
 use crate::data::scenario::Scenario;
 use crate::error::{PbpkError, Result};
-use crate::model::assemble;
 use crate::population::{sample, Subject};
 use crate::report::summary::SubjectFailure;
 use crate::run::{run_arm, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult};
@@ -54,6 +53,38 @@ impl PopulationSetup {
             male,
             female,
         })
+    }
+
+    /// The typical child of a pediatric population (one with `[ontogeny]`) at `age_years`,
+    /// born at `gestational_age_weeks` (default the file's), with its growth ratios and the
+    /// adult reference it grew from. `referer` and `field` name what asked for it in the
+    /// error for an adult population.
+    pub fn typical_child(
+        &self,
+        age_years: f64,
+        female: bool,
+        gestational_age_weeks: Option<f64>,
+        referer: &str,
+        field: &str,
+    ) -> Result<(Physiology, crate::ontogeny::Growth, &Physiology)> {
+        let Some(o) = &self.population.ontogeny else {
+            return Err(PbpkError::invalid(
+                referer,
+                field,
+                format!(
+                    "\"{}\" is an adult population without [ontogeny]; a child needs a pediatric population such as \"pediatric\"",
+                    self.population.name
+                ),
+            ));
+        };
+        let child = crate::ontogeny::Child {
+            age_years,
+            female,
+            gestational_age_weeks: gestational_age_weeks.unwrap_or(o.default_gestational_age_weeks),
+        };
+        let reference = if female { &self.female } else { &self.male };
+        let (p, g) = o.typical_child(reference, &child)?;
+        Ok((p, g, reference))
     }
 }
 
@@ -154,22 +185,10 @@ fn run_subject(
     } else {
         &setup.male
     };
-    let compounds: Vec<(Compound, String)> = p
-        .compounds
-        .iter()
-        .map(|(c, l)| (scale_fu(c, &phys, reference), l.clone()))
-        .collect();
-    let model = assemble(&phys, &compounds).map_err(|e| fail(e.to_string()))?;
     let bw = phys.body_weight_kg;
-    let sp = Prepared {
-        physiology: phys,
-        compounds,
-        aliases: p.aliases.clone(),
-        model,
-        observed_data: Vec::new(),
-        population: None,
-        children: None,
-    };
+    let sp = p
+        .for_subject(phys, reference)
+        .map_err(|e| fail(e.to_string()))?;
     let mut arms: Vec<ArmRun> = Vec::new();
     for arm in &s.arms {
         let mut run = run_arm(s, &sp, arm, opts, &[]).map_err(|e| fail(e.to_string()))?;

@@ -118,3 +118,22 @@ pub struct ObservedCheck {
     pub fold: f64,
     pub source: String,
 }
+
+impl ObservedCheck {
+    /// The check of observation `o` (reported under `arm`) against `predicted`.
+    pub fn new(o: &crate::data::scenario::Observed, arm: String, predicted: Option<f64>) -> Self {
+        let fold = o.fold.unwrap_or(2.0);
+        let ratio = predicted.map(|p| p / o.value);
+        ObservedCheck {
+            compound: o.compound.clone(),
+            arm,
+            metric: o.metric.clone(),
+            observed: o.value,
+            predicted,
+            ratio,
+            within_fold: ratio.map(|r| r <= fold && r >= 1.0 / fold),
+            fold,
+            source: o.source.clone(),
+        }
+    }
+}
