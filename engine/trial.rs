@@ -4,8 +4,10 @@
 //! A subject whose draw or solve fails, or whose plasma concentrations go negative beyond
 //! the solver tolerance, is reported (id, reason) and counted, never silently dropped and
 //! never fatal to the run. Per subject only the metrics and the venous plasma profile are
-//! kept; the profiles become the median and 5-95 % percentile bands at the end.
+//! kept, and the profiles only until their chunk of subjects is folded into the median and
+//! 5-95 % percentile bands (`analysis::quantiles`), so memory does not grow with them.
 
+use crate::analysis::quantiles::Quantiles;
 use crate::analysis::stats::percentile;
 use crate::data::compound::{BindingProtein, Compound};
 use crate::data::library::{Kind, Library};
@@ -22,6 +24,9 @@ use rayon::prelude::*;
 pub const DEFAULT_SEED: u64 = 20261124;
 /// Subjects when neither the scenario nor the command line gives a count.
 pub const DEFAULT_COUNT: usize = 100;
+/// Subjects solved (in parallel) before their profiles are folded into the percentiles:
+/// bounds the memory the profiles take, whatever the number of subjects.
+const CHUNK: usize = 512;
 
 /// A population file with its two reference individuals, loaded and validated.
 #[derive(Debug, Clone)]
@@ -114,8 +119,8 @@ pub(crate) fn scale_fu(c: &Compound, phys: &Physiology, reference: &Physiology) 
 }
 
 /// A subject's plasma profiles [arm][compound] and enzyme fractions [arm][enzyme], as f32
-/// (the full-precision metrics are kept in the arms), so that memory grows by ~4 bytes a
-/// sample a subject.
+/// (the full-precision metrics are kept in the arms): ~4 bytes a sample a subject, held
+/// only while the subject's chunk is folded into the percentiles.
 type Compact = (Vec<Vec<Vec<f32>>>, Vec<Vec<Vec<f32>>>);
 
 /// (row, body weight, arms stripped of their profiles, compact profiles, full arms for
@@ -154,7 +159,7 @@ fn compact(arms: &mut [ArmRun]) -> Compact {
                 .iter_mut()
                 .map(|(_, series)| {
                     let v = series.iter().map(|x| x.1 as f32).collect();
-                    series.clear();
+                    *series = Vec::new();
                     v
                 })
                 .collect(),
@@ -244,36 +249,45 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     } else {
         None
     };
-    let outcomes: Vec<SubjectOutcome> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let o = run_subject(s, p, setup, i, seed, opts);
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            o
-        })
-        .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     let mut rows = Vec::new();
     let mut subjects = Vec::new();
-    let mut compacts = Vec::new();
     let mut template = None;
+    let mut bands: Option<ProfileBands> = None;
     let mut failures = Vec::new();
-    for o in outcomes {
-        match o {
-            Ok((row, bw, arms, c, full)) => {
-                rows.push(row);
-                subjects.push((bw, arms));
-                compacts.push(c);
-                if full.is_some() {
-                    template = full;
+    // Subjects are solved CHUNK at a time so that only one chunk's profiles are ever held;
+    // each chunk's profiles are folded into the percentile accumulators, then dropped.
+    for first in (0..n).step_by(CHUNK) {
+        let outcomes: Vec<SubjectOutcome> = (first..(first + CHUNK).min(n))
+            .into_par_iter()
+            .map(|i| {
+                let o = run_subject(s, p, setup, i, seed, opts);
+                if let Some(b) = &bar {
+                    b.inc(1);
                 }
+                o
+            })
+            .collect();
+        let mut compacts = Vec::new();
+        for o in outcomes {
+            match o {
+                Ok((row, bw, arms, c, full)) => {
+                    rows.push(row);
+                    subjects.push((bw, arms));
+                    compacts.push(c);
+                    if let Some(full) = full {
+                        bands = Some(ProfileBands::new(&full));
+                        template = Some(full);
+                    }
+                }
+                Err(f) => failures.push(f),
             }
-            Err(f) => failures.push(f),
         }
+        if let Some(b) = &mut bands {
+            b.add(&compacts);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     if subjects.is_empty() {
         return Err(PbpkError::Solver(format!(
@@ -285,9 +299,9 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     summary.failures = failures;
     // Subject 0 gives the time grids; if it failed, the first subject's stripped arms (no
     // profiles) are reported instead.
-    let arms = match template {
-        Some(t) => percentile_arms(t, &compacts),
-        None => subjects[0].1.clone(),
+    let arms = match (template, bands) {
+        (Some(t), Some(b)) => b.apply(t),
+        _ => subjects[0].1.clone(),
     };
     let median_bw = percentile(
         &{
@@ -307,34 +321,65 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     })
 }
 
-/// Subject 0's arms with every plasma profile replaced by the median over subjects and the
-/// 5-95 % band (all subjects share the output times), enzyme fractions by the median.
-fn percentile_arms(mut arms: Vec<ArmRun>, compacts: &[Compact]) -> Vec<ArmRun> {
-    let column = |get: &dyn Fn(&Compact) -> Option<f32>| -> Vec<f64> {
-        let mut v: Vec<f64> = compacts
-            .iter()
-            .filter_map(|c| get(c).map(f64::from))
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    for (ai, arm) in arms.iter_mut().enumerate() {
-        for (ci, c) in arm.compounds.iter_mut().enumerate() {
-            let mut band = Vec::with_capacity(c.profile.len());
-            for (ti, point) in c.profile.iter_mut().enumerate() {
-                let v = column(&|x| x.0.get(ai)?.get(ci)?.get(ti).copied());
-                point.1 = percentile(&v, 50.0);
-                band.push((percentile(&v, 5.0), percentile(&v, 95.0)));
+/// Per arm, plasma profile of each compound and remaining fraction of each enzyme: the
+/// percentiles over subjects at every output time (all subjects share the output times),
+/// accumulated chunk by chunk (`analysis::quantiles`).
+struct ProfileBands {
+    /// (arm, enzyme series (else plasma), index in the arm, one accumulator a time point)
+    series: Vec<(usize, bool, usize, Vec<Quantiles>)>,
+}
+
+impl ProfileBands {
+    fn new(arms: &[ArmRun]) -> Self {
+        let mut series = Vec::new();
+        for (ai, arm) in arms.iter().enumerate() {
+            for (ci, c) in arm.compounds.iter().enumerate() {
+                series.push((ai, false, ci, vec![Quantiles::default(); c.profile.len()]));
             }
-            c.band = Some(band);
-        }
-        for (ei, (_, series)) in arm.enzymes.iter_mut().enumerate() {
-            for (ti, point) in series.iter_mut().enumerate() {
-                let v = column(&|x| x.1.get(ai)?.get(ei)?.get(ti).copied());
-                point.1 = percentile(&v, 50.0);
+            for (ei, (_, e)) in arm.enzymes.iter().enumerate() {
+                series.push((ai, true, ei, vec![Quantiles::default(); e.len()]));
             }
         }
-        arm.recovery.clear();
+        ProfileBands { series }
     }
-    arms
+
+    fn add(&mut self, compacts: &[Compact]) {
+        self.series.par_iter_mut().for_each(|(ai, enzyme, i, qs)| {
+            for c in compacts {
+                let values = if *enzyme { &c.1 } else { &c.0 };
+                if let Some(v) = values.get(*ai).and_then(|a| a.get(*i)) {
+                    for (q, &x) in qs.iter_mut().zip(v) {
+                        q.push(x);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Subject 0's arms with every plasma profile replaced by the median over subjects and
+    /// the 5-95 % band, enzyme fractions by the median.
+    fn apply(&self, mut arms: Vec<ArmRun>) -> Vec<ArmRun> {
+        for (ai, enzyme, i, qs) in &self.series {
+            let arm = &mut arms[*ai];
+            if *enzyme {
+                for (point, q) in arm.enzymes[*i].1.iter_mut().zip(qs) {
+                    point.1 = q.percentile(50.0);
+                }
+            } else {
+                let c = &mut arm.compounds[*i];
+                for (point, q) in c.profile.iter_mut().zip(qs) {
+                    point.1 = q.percentile(50.0);
+                }
+                c.band = Some(
+                    qs.iter()
+                        .map(|q| (q.percentile(5.0), q.percentile(95.0)))
+                        .collect(),
+                );
+            }
+        }
+        for arm in &mut arms {
+            arm.recovery.clear();
+        }
+        arms
+    }
 }

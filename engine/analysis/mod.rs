@@ -1,4 +1,5 @@
 //! Analysis of simulated profiles: non-compartmental metrics, statistics over subjects.
 
 pub mod nca;
+pub mod quantiles;
 pub mod stats;
