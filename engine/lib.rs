@@ -25,6 +25,7 @@ pub mod model;
 pub mod ontogeny;
 pub mod pediatric;
 pub mod population;
+pub mod prefix;
 pub mod qualify;
 pub mod report;
 pub mod run;

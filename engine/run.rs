@@ -11,11 +11,12 @@ use crate::data::scenario::{Route, Scenario};
 use crate::dosing::Regimen;
 use crate::error::{PbpkError, Result};
 use crate::model::{assemble, CompoundInfo, Model};
+use crate::prefix::{solve, Solved};
 use crate::report::summary::{
     AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, EnzymeRecovery, ObservedCheck,
     Summary,
 };
-use crate::solve::{integrate, Tolerances};
+use crate::solve::Tolerances;
 
 /// Default relative tolerance of the BDF solver (justified by the convergence test).
 pub const DEFAULT_RTOL: f64 = 1e-6;
@@ -407,18 +408,21 @@ pub fn run_scenario(
 
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
     let phys = &p.physiology;
-    let arms = s
-        .arms
-        .iter()
-        .map(|arm| run_arm(s, p, arm, opts, &[]))
-        .collect::<Result<Vec<_>>>()?;
+    // Arms in order, each starting from an earlier one where they share their history.
+    let mut arms = Vec::new();
+    let mut solved = Vec::new();
+    for arm in &s.arms {
+        let (run, sol) = run_arm_with(s, p, arm, opts, &[], &solved)?;
+        arms.push(run);
+        solved.push(sol);
+    }
     let mut summary = summarise_run(s, phys, &arms);
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
         let found = summary.comparisons.iter_mut().find(|o| {
             o.compound == cmp.compound && o.test == cmp.test && o.reference == cmp.reference
         });
         if let Some(out) = found {
-            out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms)?);
+            out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms, &solved)?);
         }
     }
     for out in summary.comparisons.iter_mut() {
@@ -459,6 +463,7 @@ fn adjust_dose(
     opts: &RunOptions,
     cmp: &crate::data::scenario::Compare,
     arms: &[ArmRun],
+    solved: &[Solved],
 ) -> Result<AdjustedDose> {
     let find = |name: &str| {
         arms.iter()
@@ -484,7 +489,7 @@ fn adjust_dose(
         .find(|a| a.name == cmp.test)
         .expect("validated arm");
     let auc_at = |f: f64| -> Result<f64> {
-        let run = run_arm(s, p, arm, opts, &[(k, f)])?;
+        let (run, _) = run_arm_with(s, p, arm, opts, &[(k, f)], solved)?;
         let c = run
             .compounds
             .into_iter()
@@ -573,6 +578,19 @@ pub(crate) fn run_arm(
     opts: &RunOptions,
     dose_scale: &[(usize, f64)],
 ) -> Result<ArmRun> {
+    run_arm_with(s, p, arm, opts, dose_scale, &[]).map(|x| x.0)
+}
+
+/// Run one arm, starting from an `earlier` solution of the same individual where the two
+/// share their history (`prefix`); also returns this arm's solution for later arms.
+pub(crate) fn run_arm_with(
+    s: &Scenario,
+    p: &Prepared,
+    arm: &crate::data::scenario::Arm,
+    opts: &RunOptions,
+    dose_scale: &[(usize, f64)],
+    earlier: &[Solved],
+) -> Result<(ArmRun, Solved)> {
     let phys = &p.physiology;
     let index = |name: &str| p.compound_index(name);
     let tissue_idx: Vec<usize> = s
@@ -581,23 +599,18 @@ pub(crate) fn run_arm(
         .iter()
         .map(|t| ORGANS.iter().position(|o| o == t).unwrap())
         .collect();
-    let ArmProblem {
-        model,
-        regimen,
-        tol,
-        grid,
-        jumps,
-    } = arm_problem(s, p, arm, opts, dose_scale);
-    let samples = integrate(
-        &model,
-        &jumps,
-        &regimen.breakpoints(),
-        &grid,
+    let solved = solve(
+        arm_problem(s, p, arm, opts, dose_scale),
         s.simulation.end_h,
-        tol,
+        earlier,
     )?;
+    let (model, regimen, samples) = (
+        &solved.problem.model,
+        &solved.problem.regimen,
+        &solved.samples,
+    );
 
-    let enzymes = enzyme_fractions(&model, &samples);
+    let enzymes = enzyme_fractions(model, samples);
     let end = s.simulation.end_h;
     let mut compounds = Vec::new();
     let mut mass_err: f64 = 0.0;
@@ -627,7 +640,7 @@ pub(crate) fn run_arm(
             .filter_map(|d| d.every_h)
             .next();
         let w_end = tau.map_or(end, |t| (last + t).min(end));
-        let (wt, wc) = window(&samples, |y| model.plasma_conc(k, y), last, w_end);
+        let (wt, wc) = window(samples, |y| model.plasma_conc(k, y), last, w_end);
         let metrics = nca(&wt, &wc, tau.is_none());
         let profile = samples
             .iter()
@@ -662,7 +675,7 @@ pub(crate) fn run_arm(
             } else {
                 1.0
             };
-            let fh = hepatic_availability(phys, &model, k, |enzyme| {
+            let fh = hepatic_availability(phys, model, k, |enzyme| {
                 enzymes
                     .iter()
                     .find(|(l, _)| *l == format!("{enzyme}_liver"))
@@ -686,20 +699,21 @@ pub(crate) fn run_arm(
             dose_mg: total,
             fractions,
             vss_l: model.compounds[k].vss_l,
-            fm: fractions_metabolised(phys, &model, k, c),
+            fm: fractions_metabolised(phys, model, k, c),
             last_dose_mg: regimen.doses(k).last().map_or(0.0, |d| d.1),
             oral,
             first_dose_h: doses[0],
             band: None,
         });
     }
-    Ok(ArmRun {
+    let run = ArmRun {
         name: arm.name.clone(),
         compounds,
         mass_balance_rel_error: mass_err,
-        recovery: enzyme_recovery(&enzymes, &p.compounds, &regimen),
+        recovery: enzyme_recovery(&enzymes, &p.compounds, regimen),
         enzymes,
-    })
+    };
+    Ok((run, solved))
 }
 
 /// Days from the last dose of any compound that acts on an enzyme until the enzyme is back

@@ -343,7 +343,9 @@ pub fn integrate<S: System>(
 }
 
 /// As `integrate`, from state `y0` at time `t0` (before the jumps at `t0`); outputs and
-/// jumps before `t0` are ignored.
+/// jumps before `t0` are ignored. For t0 > 0 this continues a solution the caller holds up
+/// to t0: the state before the jumps at t0 and the outputs at t0 are the caller's, the
+/// state after them is the first sample.
 #[allow(clippy::too_many_arguments)]
 pub fn integrate_from<S: System>(
     sys: &S,
@@ -390,7 +392,15 @@ pub fn integrate_from<S: System>(
         for (i, a) in jumps_at(&jumps, t) {
             full[i] += a;
         }
-        if first {
+        if first && t > 0.0 {
+            // A continuation: the caller holds the state before t (and the outputs at t).
+            if jumps_at(&jumps, t).next().is_some() {
+                rec.samples.push(Sample { t, y: full.clone() });
+            }
+            while rec.next < outputs.len() && outputs[rec.next] <= t {
+                rec.next += 1;
+            }
+        } else if first {
             while rec.next < outputs.len() && outputs[rec.next] <= t {
                 rec.samples.push(Sample { t, y: full.clone() });
                 rec.next += 1;

@@ -17,7 +17,7 @@ use crate::data::scenario::Scenario;
 use crate::error::{PbpkError, Result};
 use crate::population::{sample, Subject};
 use crate::report::summary::SubjectFailure;
-use crate::run::{run_arm, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult};
+use crate::run::{run_arm_with, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult};
 use rayon::prelude::*;
 
 /// The seed used when neither the scenario nor the command line gives one.
@@ -168,6 +168,17 @@ fn compact(arms: &mut [ArmRun]) -> Compact {
     (plasma, enzymes)
 }
 
+/// What only the first subject's arms need to keep (fm, enzyme series labels, recovery).
+fn slim(arms: &mut [ArmRun]) {
+    for a in arms {
+        a.enzymes = Vec::new();
+        a.recovery = Vec::new();
+        for c in &mut a.compounds {
+            c.fm = Vec::new();
+        }
+    }
+}
+
 fn run_subject(
     s: &Scenario,
     p: &Prepared,
@@ -195,8 +206,11 @@ fn run_subject(
         .for_subject(phys, reference)
         .map_err(|e| fail(e.to_string()))?;
     let mut arms: Vec<ArmRun> = Vec::new();
+    let mut solved = Vec::new();
     for arm in &s.arms {
-        let mut run = run_arm(s, &sp, arm, opts, &[]).map_err(|e| fail(e.to_string()))?;
+        let (mut run, sol) =
+            run_arm_with(s, &sp, arm, opts, &[], &solved).map_err(|e| fail(e.to_string()))?;
+        solved.push(sol);
         for c in &mut run.compounds {
             let negative = c.profile.iter().map(|x| x.1).fold(0.0_f64, f64::min);
             if negative < -1e-6 * c.nca.cmax.max(1e-300) || !c.nca.cmax.is_finite() {
@@ -270,8 +284,12 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         let mut compacts = Vec::new();
         for o in outcomes {
             match o {
-                Ok((row, bw, arms, c, full)) => {
+                Ok((row, bw, mut arms, c, full)) => {
                     rows.push(row);
+                    // The summary takes fm and enzyme recovery from the first subject only.
+                    if !subjects.is_empty() {
+                        slim(&mut arms);
+                    }
                     subjects.push((bw, arms));
                     compacts.push(c);
                     if let Some(full) = full {

@@ -71,3 +71,53 @@ fn integrating_only_reached_states_changes_nothing_beyond_the_tolerance() {
         assert!(w < 1e-4, "{scenario} / {arm}: {w:.2e}");
     }
 }
+
+/// Arms that share their history start from each other (engine/prefix.rs): the ER arm
+/// with LPV/r is the IR arm's problem until nifedipine's dose at 216 h, the IR control
+/// shares nothing with it (lopinavir is dosed from 0 h in one and never in the other), and
+/// starting the ER arm from the IR arm's state gives the same samples and profiles as
+/// solving it from 0 h.
+#[test]
+fn arms_that_share_their_history_start_from_each_other() {
+    use pbpk::prefix::{shared_until, solve};
+    let path = common::repo().join("scenarios/lpvr_nifedipine.toml");
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let p = prepare(&s, &lib, &label).unwrap();
+    let problem = |name: &str| {
+        let a = s.arms.iter().find(|a| a.name == name).unwrap();
+        arm_problem(&s, &p, a, &RunOptions::default(), &[])
+    };
+    let end = s.simulation.end_h;
+    assert_eq!(
+        shared_until(&problem("IR with LPV/r"), &problem("ER with LPV/r")),
+        216.0
+    );
+    assert_eq!(
+        shared_until(&problem("IR with LPV/r"), &problem("IR control")),
+        0.0
+    );
+    let ir = solve(problem("IR with LPV/r"), end, &[]).unwrap();
+    let alone = solve(problem("ER with LPV/r"), end, &[]).unwrap();
+    let shared = solve(problem("ER with LPV/r"), end, &[ir]).unwrap();
+    assert_eq!(alone.samples.len(), shared.samples.len());
+    let m = &alone.problem.model;
+    let mut worst: f64 = 0.0;
+    for k in 0..m.compounds.len() {
+        let cmax = alone
+            .samples
+            .iter()
+            .map(|x| m.plasma_conc(k, &x.y))
+            .fold(0.0, f64::max);
+        for (a, b) in alone.samples.iter().zip(&shared.samples) {
+            assert_eq!(a.t, b.t);
+            let (ca, cb) = (m.plasma_conc(k, &a.y), m.plasma_conc(k, &b.y));
+            if ca > 1e-4 * cmax {
+                worst = worst.max((ca - cb).abs() / ca);
+            }
+        }
+    }
+    println!(
+        "ER with LPV/r from the IR arm's state at 216 h: worst relative difference {worst:.2e}"
+    );
+    assert!(worst < 1e-4, "{worst:.2e}");
+}

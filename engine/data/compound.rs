@@ -179,7 +179,7 @@ pub struct PeffPrediction {
 /// (Hintz & Johnson 1989: spheres, diffusion layer thickness = min(radius, 30 um));
 /// `weibull` releases by a Weibull profile F(t) = 1 - exp(-((t - lag)/td)^beta) while the
 /// unreleased product moves down the gut (modified release).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Formulation {
     Solution {

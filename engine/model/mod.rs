@@ -41,7 +41,7 @@ pub struct MichaelisMenten {
 }
 
 /// A zero-order input (IV infusion) into `state` on [start, end).
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Infusion {
     pub state: usize,
     pub rate_mg_per_h: f64,
