@@ -30,6 +30,7 @@ pub mod qualify;
 pub mod report;
 pub mod run;
 pub mod solve;
+pub mod sparse_lu;
 pub mod trial;
 
 pub use error::{PbpkError, Result};

@@ -15,8 +15,8 @@
 
 use crate::error::{PbpkError, Result};
 use diffsol::{
-    FaerSparseLU, FaerSparseMat, NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod,
-    OdeSolverStopReason, Vector,
+    FaerSparseMat, NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverStopReason,
+    Vector,
 };
 use std::cell::RefCell;
 
@@ -438,7 +438,7 @@ pub fn integrate_from<S: System>(
             } else if sub.n_states() >= SPARSE_FROM_STATES {
                 phase_with!(
                     FaerSparseMat<f64>,
-                    FaerSparseLU<f64>,
+                    crate::sparse_lu::SparseLu,
                     &sub,
                     t,
                     y_sub,

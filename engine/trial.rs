@@ -202,9 +202,13 @@ fn run_subject(
         &setup.male
     };
     let bw = phys.body_weight_kg;
-    let sp = p
+    let mut sp = p
         .for_subject(phys, reference)
         .map_err(|e| fail(e.to_string()))?;
+    sp.default_tolerances = (
+        crate::run::POPULATION_RTOL,
+        crate::run::POPULATION_ATOL_REL_DOSE,
+    );
     let mut arms: Vec<ArmRun> = Vec::new();
     let mut solved = Vec::new();
     for arm in &s.arms {
