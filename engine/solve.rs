@@ -410,7 +410,9 @@ pub fn integrate_from<S: System>(
         }
         first = false;
         active = active_states(sys, &full, t + 1e-12, &seeds, &active);
-        // The phase runs to the first later stop that sets a state outside it moving.
+        // The phase runs to the first later stop that sets a state outside it moving: a
+        // dose or infusion into it, or a term that switches on there (a Weibull release
+        // after its lag time moves product into the lumen).
         let later: Vec<f64> = stops.iter().copied().filter(|&s| s > t).collect();
         let phase_end = later
             .iter()
@@ -419,6 +421,7 @@ pub fn integrate_from<S: System>(
                 s == end
                     || jumps_at(&jumps, s).any(|(i, _)| !active[i])
                     || inputs.iter().any(|i| i.0 == s && !active[i.1])
+                    || active_states(sys, &full, s + 1e-12, &[], &active) != active
             })
             .unwrap_or(end);
         let phase_stops: Vec<f64> = later.into_iter().filter(|&s| s <= phase_end).collect();

@@ -5,7 +5,7 @@
 //! far below anything the solution can see). The plasma profiles and enzyme amounts must
 //! agree to within the solver tolerance: mechanism-based inactivation and a late victim
 //! dose (LPV/r then nifedipine at 216 h), induction (rifampicin then midazolam), and an
-//! infusion (nifedipine IV).
+//! infusion (nifedipine IV), and an extended-release tablet whose release starts after a lag time.
 mod common;
 
 use pbpk::data::library::Library;
@@ -64,6 +64,8 @@ fn integrating_only_reached_states_changes_nothing_beyond_the_tolerance() {
     for (scenario, arm) in [
         ("lpvr_nifedipine", "IR with LPV/r"),
         ("lpvr_nifedipine", "IR control"),
+        ("lpvr_nifedipine", "ER with LPV/r"),
+        ("lpvr_nifedipine", "ER control"),
         ("rifampicin_midazolam", "rifampicin 5 d"),
         ("nifedipine_iv", "iv"),
     ] {
