@@ -329,6 +329,47 @@ pub fn print_ddi_table(r: &RunResult) {
     }
 }
 
+fn print_dose_finding(r: &RunResult) {
+    let Some(d) = &r.summary.dose_finding else {
+        return;
+    };
+    println!(
+        "\nPediatric dose of {} in arm \"{}\" for the adult's {} = {:.4} ({}):",
+        d.compound, d.arm, d.metric, d.target, d.target_source
+    );
+    println!(
+        "  {:>8} {:>9} {:>11} {:>9} {:>12}   band",
+        "age y", "weight kg", "PBPK mg", "mg/kg", "band dose/tgt"
+    );
+    for a in &d.ages {
+        println!(
+            "  {:>8.3} {:>9.2} {:>11.4} {:>9.4} {:>12}   {}",
+            a.age_years,
+            a.weight_kg,
+            a.pbpk_dose_mg,
+            a.pbpk_dose_mg_per_kg,
+            fmt_opt(a.band_dose_ratio),
+            a.band
+        );
+    }
+    for b in &d.bands {
+        let v = &b.virtual_children;
+        let spread = match (v.exposure_ratio_p05, v.exposure_ratio_median, v.exposure_ratio_p95) {
+            (Some(lo), Some(m), Some(hi)) => format!(
+                "; {} virtual children ({} failed): exposure/target {m:.2} [{lo:.2}-{hi:.2}], {:.0} % within 0.8-1.25",
+                v.count,
+                v.failed,
+                100.0 * v.share_within_80_125.unwrap_or(0.0)
+            ),
+            _ => String::new(),
+        };
+        println!(
+            "  {}: {:.4} mg/kg (ages' range {:.4}-{:.4}){spread}",
+            b.band, b.dose_mg_per_kg, b.dose_mg_per_kg_min, b.dose_mg_per_kg_max
+        );
+    }
+}
+
 fn print_observed(r: &RunResult) {
     if !r.summary.observed.is_empty() {
         println!("\nPredicted vs observed:");
@@ -451,6 +492,7 @@ pub fn print_result(r: &RunResult) {
         }
     }
     print_ddi_table(r);
+    print_dose_finding(r);
     print_observed(r);
     println!(
         "\nMass balance max relative error: {:.2e}",

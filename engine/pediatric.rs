@@ -15,8 +15,11 @@
 //! toddlers (28 days-23 months), children (2-11 y), adolescents (12-17 y). A band's dose is
 //! the median over its ages of the PBPK dose in mg/kg; the exposure that band dose gives at
 //! each of the band's ages is simulated too, so the table shows how well one mg/kg dose
-//! serves the band. Observations with `age_years` are checked on the typical child of that
-//! age running their arm as written.
+//! serves the band; and virtual children of the band (a pediatric population, ages uniform
+//! over the band, `virtual_children` a band) receive the band's mg/kg dose, so the table
+//! also shows the spread of exposure (5th-95th percentile of exposure / target, and the
+//! share within 0.8-1.25). Observations with `age_years` are checked on the typical child
+//! of that age running their arm as written.
 
 use crate::analysis::stats::percentile;
 use crate::data::physiology::Sex;
@@ -25,6 +28,7 @@ use crate::error::{PbpkError, Result};
 use crate::report::summary::ObservedCheck;
 use crate::run::{predicted_metric, run_arm, Prepared, RunOptions};
 use crate::trial::PopulationSetup;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// ICH E11 age bands (upper bounds in years, exclusive).
@@ -95,6 +99,22 @@ pub struct BandRow {
     /// Range over the band's ages of the exposure the band dose gives / target.
     pub exposure_ratio_min: Option<f64>,
     pub exposure_ratio_max: Option<f64>,
+    /// Virtual children of the band (ages uniform over it) on the band's mg/kg dose.
+    pub virtual_children: VirtualBand,
+}
+
+/// Exposure / target over the virtual children of a band given the band dose.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VirtualBand {
+    /// Children drawn and children whose draw or solve failed (not in the statistics).
+    pub count: usize,
+    pub failed: usize,
+    pub age_range_years: [f64; 2],
+    pub exposure_ratio_p05: Option<f64>,
+    pub exposure_ratio_median: Option<f64>,
+    pub exposure_ratio_p95: Option<f64>,
+    /// Share of children whose exposure is within 0.8-1.25 of the target.
+    pub share_within_80_125: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,7 +361,74 @@ pub fn run_children(
             dose_mg_per_kg_max: per_kg[per_kg.len() - 1],
             exposure_ratio_min: ratios.iter().cloned().reduce(f64::min),
             exposure_ratio_max: ratios.iter().cloned().reduce(f64::max),
+            virtual_children: VirtualBand::default(),
         });
+    }
+    // Virtual children of each band on the band's mg/kg dose.
+    let n_virtual = d
+        .virtual_children
+        .unwrap_or(crate::data::scenario::DEFAULT_VIRTUAL_CHILDREN);
+    let seed = s.subjects.seed.unwrap_or(crate::trial::DEFAULT_SEED);
+    for b in &mut bands {
+        let bi = ICH_E11_BANDS
+            .iter()
+            .position(|x| x.0 == b.band)
+            .expect("a band");
+        let lo = if bi == 0 {
+            0.0
+        } else {
+            ICH_E11_BANDS[bi - 1].1
+        };
+        let hi = ICH_E11_BANDS[bi].1.min(18.0);
+        let female_fraction = match ch.sex {
+            Some(Sex::Female) => 1.0,
+            Some(Sex::Male) => 0.0,
+            None => 0.5,
+        };
+        let per_kg = b.dose_mg_per_kg;
+        let ratios: Vec<Option<f64>> = (0..n_virtual)
+            .into_par_iter()
+            .map(|i| {
+                let (phys, subject) = crate::population::sample(
+                    &setup.population,
+                    &setup.male,
+                    &setup.female,
+                    seed,
+                    bi * 1_000_000 + i,
+                    [lo, hi],
+                    female_fraction,
+                )
+                .ok()?;
+                let reference = if subject.sex == "female" {
+                    &setup.female
+                } else {
+                    &setup.male
+                };
+                let mut cp = p.for_subject(phys, reference).ok()?;
+                cp.default_tolerances = (
+                    crate::run::POPULATION_RTOL,
+                    crate::run::POPULATION_ATOL_REL_DOSE,
+                );
+                let bw = cp.physiology.body_weight_kg;
+                let dose = round_to(per_kg * bw, d.round_to_mg);
+                let run = run_arm(s, &cp, arm, opts, &[(k, dose / dose_of(bw))]).ok()?;
+                exposure_of(&run, bw).map(|v| v / target)
+            })
+            .collect();
+        let mut v: Vec<f64> = ratios.iter().flatten().copied().collect();
+        v.sort_by(f64::total_cmp);
+        let pct = |q: f64| (!v.is_empty()).then(|| percentile(&v, q));
+        b.virtual_children = VirtualBand {
+            count: n_virtual,
+            failed: n_virtual - v.len(),
+            age_range_years: [lo, hi],
+            exposure_ratio_p05: pct(5.0),
+            exposure_ratio_median: pct(50.0),
+            exposure_ratio_p95: pct(95.0),
+            share_within_80_125: (!v.is_empty()).then(|| {
+                v.iter().filter(|r| (0.8..=1.25).contains(*r)).count() as f64 / v.len() as f64
+            }),
+        };
     }
     out.dose_finding = Some(DoseFindingSummary {
         compound: d.compound.clone(),

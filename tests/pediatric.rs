@@ -133,6 +133,7 @@ ages_years = [0.0, 0.25, 1.0, 4.0, 10.0, 16.0]
 compound = "lisinopril"
 arm = "iv"
 metric = "auc_inf_mg_h_per_L"
+virtual_children = 0
 "#,
     );
     let r = run_path(&p, &RunOptions::default());
@@ -314,4 +315,28 @@ fn dose_finding_meets_the_target_and_bands_cover_their_ages() {
     }
     let banded: usize = d.bands.iter().map(|b| b.ages_years.len()).sum();
     assert_eq!(banded, d.ages.len());
+    // Virtual children of each band on the band dose: all solved, ordered percentiles, and
+    // a median exposure near the target that the typical children's doses were found for
+    // (the band dose is the median of those doses; variability spreads around it).
+    for b in &d.bands {
+        let v = &b.virtual_children;
+        println!(
+            "{}: {} virtual children, exposure/target {:?} [{:?}-{:?}], within 0.8-1.25: {:?}",
+            b.band,
+            v.count,
+            v.exposure_ratio_median,
+            v.exposure_ratio_p05,
+            v.exposure_ratio_p95,
+            v.share_within_80_125
+        );
+        assert_eq!(v.count, 100);
+        assert_eq!(v.failed, 0);
+        let (lo, m, hi) = (
+            v.exposure_ratio_p05.unwrap(),
+            v.exposure_ratio_median.unwrap(),
+            v.exposure_ratio_p95.unwrap(),
+        );
+        assert!(lo < m && m < hi, "{}: {lo} {m} {hi}", b.band);
+        assert!((0.8..=1.25).contains(&m), "{}: median ratio {m}", b.band);
+    }
 }

@@ -63,7 +63,14 @@ pub struct DoseFinding {
     /// Practical dose step (mg): doses are also given rounded to a multiple of it.
     #[serde(default)]
     pub round_to_mg: Option<f64>,
+    /// Virtual children drawn per ICH E11 band (ages uniform over the band) who receive the
+    /// band's mg/kg dose: the spread of exposure the band dose gives. Default 100; 0: none.
+    #[serde(default)]
+    pub virtual_children: Option<usize>,
 }
+
+/// Virtual children per band when `virtual_children` is not given.
+pub const DEFAULT_VIRTUAL_CHILDREN: usize = 100;
 
 pub const DOSE_FINDING_METRICS: [&str; 4] = [
     "auc_mg_h_per_L",
@@ -593,6 +600,13 @@ impl Scenario {
             }
             if let Some(t) = d.target {
                 c.positive(&f("target"), t)?;
+            }
+            if d.virtual_children.is_some_and(|n| n > 100_000) {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("virtual_children"),
+                    "at most 100000 virtual children a band (0 for none)",
+                ));
             }
             if let Some(r) = d.round_to_mg {
                 c.positive(&f("round_to_mg"), r)?;

@@ -1,10 +1,20 @@
 //! `dose_finding.csv` (`[children.dose_finding]`): one row per age with the typical child's
 //! size, the PBPK dose (mg, mg/kg, rounded), clearance, the band dose and the exposure it
-//! gives, and each classical rule's dose with the exposure it gives (ratio to the target).
+//! gives, and each classical rule's dose with the exposure it gives (ratio to the target);
+//! `dose_finding_bands.csv`: one row per ICH E11 band with its mg/kg dose, the exposure it
+//! gives the typical children of the band's ages, and its spread over virtual children.
 
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
 use std::path::Path;
+
+/// The output error for a CSV file.
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> PbpkError + '_ {
+    move |e| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
 
 fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{v:.6}"))
@@ -14,11 +24,8 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
     let Some(d) = &result.summary.dose_finding else {
         return Ok(());
     };
-    let err = |e: csv::Error| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    let err = csv_err(path);
+    let mut w = csv::Writer::from_path(path).map_err(&err)?;
     let mut header: Vec<String> = [
         "age_years",
         "ich_e11_band",
@@ -50,7 +57,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             header.push(format!("{slug}_exposure_ratio"));
         }
     }
-    w.write_record(&header).map_err(err)?;
+    w.write_record(&header).map_err(&err)?;
     for a in &d.ages {
         let mut row = vec![
             format!("{}", a.age_years),
@@ -72,11 +79,53 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             row.push(format!("{:.6}", r.dose_mg));
             row.push(opt(r.ratio));
         }
-        w.write_record(&row).map_err(err)?;
+        w.write_record(&row).map_err(&err)?;
     }
-    w.flush().map_err(|e| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    Ok(())
+    w.flush().map_err(|e| err(e.into()))
+}
+
+pub fn write_bands(result: &RunResult, path: &Path) -> Result<()> {
+    let Some(d) = &result.summary.dose_finding else {
+        return Ok(());
+    };
+    let err = csv_err(path);
+    let mut w = csv::Writer::from_path(path).map_err(&err)?;
+    w.write_record([
+        "ich_e11_band",
+        "dose_mg_per_kg",
+        "dose_mg_per_kg_min",
+        "dose_mg_per_kg_max",
+        "typical_exposure_ratio_min",
+        "typical_exposure_ratio_max",
+        "virtual_children",
+        "virtual_failed",
+        "virtual_age_from_years",
+        "virtual_age_to_years",
+        "virtual_exposure_ratio_p05",
+        "virtual_exposure_ratio_median",
+        "virtual_exposure_ratio_p95",
+        "virtual_share_within_0.8_1.25",
+    ])
+    .map_err(&err)?;
+    for b in &d.bands {
+        let v = &b.virtual_children;
+        w.write_record([
+            b.band.clone(),
+            format!("{:.6}", b.dose_mg_per_kg),
+            format!("{:.6}", b.dose_mg_per_kg_min),
+            format!("{:.6}", b.dose_mg_per_kg_max),
+            opt(b.exposure_ratio_min),
+            opt(b.exposure_ratio_max),
+            v.count.to_string(),
+            v.failed.to_string(),
+            format!("{:.4}", v.age_range_years[0]),
+            format!("{:.4}", v.age_range_years[1]),
+            opt(v.exposure_ratio_p05),
+            opt(v.exposure_ratio_median),
+            opt(v.exposure_ratio_p95),
+            opt(v.share_within_80_125),
+        ])
+        .map_err(&err)?;
+    }
+    w.flush().map_err(|e| err(e.into()))
 }

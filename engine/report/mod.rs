@@ -40,6 +40,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
         profiles::write(result, &tmp.join("profiles.csv"))?;
         subjects::write(result, &tmp.join("subjects.csv"))?;
         dose_finding::write(result, &tmp.join("dose_finding.csv"))?;
+        dose_finding::write_bands(result, &tmp.join("dose_finding_bands.csv"))?;
         plots::write_all(result, &tmp)?;
         Ok(())
     })();

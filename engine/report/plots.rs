@@ -207,6 +207,10 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         ratios.extend(a.band_dose_ratio);
         ratios.extend(a.rules.iter().filter_map(|x| x.ratio).filter(|x| *x > 0.0));
     }
+    for b in &d.bands {
+        ratios.extend(b.virtual_children.exposure_ratio_p05.filter(|x| *x > 0.0));
+        ratios.extend(b.virtual_children.exposure_ratio_p95);
+    }
     let r_lo = ratios.iter().cloned().fold(f64::INFINITY, f64::min) / 1.3;
     let r_hi = ratios.iter().cloned().fold(0.0, f64::max) * 1.3;
     let mut chart = ChartBuilder::on(&right)
@@ -261,6 +265,46 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
             });
         chart
             .draw_series(pts.into_iter().map(|p| Circle::new(p, 3, colour.filled())))
+            .map_err(err)?;
+    }
+    // Virtual children of each band on the band dose: median and 5-95 % at the band's ages'
+    // geometric middle.
+    let mut labelled = false;
+    for b in &d.bands {
+        let v = &b.virtual_children;
+        let (Some(lo), Some(m), Some(hi)) = (
+            v.exposure_ratio_p05.filter(|x| *x > 0.0),
+            v.exposure_ratio_median,
+            v.exposure_ratio_p95,
+        ) else {
+            continue;
+        };
+        let a0 = b
+            .ages_years
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min)
+            .max(a_lo);
+        let a1 = b.ages_years.iter().cloned().fold(0.0, f64::max).max(a_lo);
+        let x = (a0 * a1).sqrt();
+        let bar = chart
+            .draw_series([PathElement::new(
+                vec![(x, lo), (x, hi)],
+                BLACK.stroke_width(3),
+            )])
+            .map_err(err)?;
+        if !labelled {
+            bar.label("virtual children, band dose (median, 5-95 %)")
+                .legend(|(x, y)| {
+                    PathElement::new(
+                        vec![(x + 10, y - 6), (x + 10, y + 6)],
+                        BLACK.stroke_width(3),
+                    )
+                });
+            labelled = true;
+        }
+        chart
+            .draw_series([Cross::new((x, m), 6, BLACK.stroke_width(2))])
             .map_err(err)?;
     }
     chart
