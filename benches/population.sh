@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Population throughput and memory on this machine: subjects per second of the 1000-subject
-# LPV/r + nifedipine trial, and peak memory of a 10,000-subject oral midazolam trial.
+# LPV/r + nifedipine trial (4 arms, 3 compounds; with and without per-subject adjusted
+# doses), and peak memory of a 10,000-subject oral midazolam trial.
 # Usage: bash benches/population.sh [path/to/pbpk]   (default: target/release/pbpk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,11 @@ measure() { # label, subjects, scenario
     'BEGIN { printf "%-40s %7d subjects %8.2f s %9.1f subjects/s  peak %7.1f MiB\n", l, n, s, n / s, kb / 1024 }'
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
-measure "LPV/r + nifedipine (4 arms, 3 compounds)" 1000 lpvr_nifedipine_population
+# The shipped trial finds every subject's own adjusted nifedipine dose ([[compare]]
+# adjust_dose, the default); the same trial with ratios only shows what that costs.
+sed 's/^reference = \(.*\)$/reference = \1\nadjust_dose = false/' \
+  scenarios/lpvr_nifedipine_population.toml > "$out/ratios_only.toml"
+measure "LPV/r + nifedipine, ratios only" 1000 "$out/ratios_only.toml"
+measure "LPV/r + nifedipine, + adjusted doses" 1000 lpvr_nifedipine_population
 measure "oral midazolam" 10000 virtual_trial_midazolam_european
 rm -rf "$out"

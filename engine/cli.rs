@@ -327,6 +327,29 @@ pub fn print_ddi_table(r: &RunResult) {
             }),
         );
     }
+    for cmp in &r.summary.comparisons {
+        let Some(a) = &cmp.adjusted_dose_over_subjects else {
+            continue;
+        };
+        let stat = |s: &crate::analysis::stats::Stat, unit: &str| {
+            format!("{:.4}{unit} [{:.4}-{:.4}]", s.median, s.p05, s.p95)
+        };
+        let what = match (&a.dose_mg, &a.factor) {
+            (Some(d), _) => stat(d, " mg"),
+            (None, Some(f)) => format!("x {}", stat(f, "")),
+            (None, None) => "-".into(),
+        };
+        println!(
+            "  {} in \"{}\": each subject's dose for its own reference AUC, median [5th-95th]: {what}{}",
+            cmp.compound,
+            cmp.test,
+            if a.not_converged > 0 {
+                format!(" ({} subjects not converged)", a.not_converged)
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 fn print_dose_finding(r: &RunResult) {

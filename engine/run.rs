@@ -470,7 +470,7 @@ fn exposure(c: &CompoundRun, use_inf: bool) -> f64 {
 /// The dose of the compared compound in the test arm that gives the reference arm's AUC:
 /// a secant root-find on log(AUC) against log(dose factor), since clearance may be
 /// saturable or the compound may inhibit its own enzyme (ritonavir). Converges to 0.1 %.
-fn adjust_dose(
+pub(crate) fn adjust_dose(
     s: &Scenario,
     p: &Prepared,
     opts: &RunOptions,
@@ -995,6 +995,7 @@ pub(crate) fn summarise_subjects(
                 cmax_ratio: summarise(&cmax),
                 adjusted_dose: None,
                 static_model: None,
+                adjusted_dose_over_subjects: None,
             })
         })
         .collect();

@@ -99,6 +99,9 @@ pub struct SubjectRow {
     pub subject: Subject,
     /// (arm, compound, Cmax mg/L, AUC mg.h/L, AUCinf mg.h/L)
     pub metrics: Vec<(String, String, f64, f64, Option<f64>)>,
+    /// Per `[[compare]]` with `adjust_dose` (in scenario order): (victim, test arm, this
+    /// subject's dose that restores its own reference exposure; None if the search failed).
+    pub adjusted_doses: Vec<(String, String, Option<crate::report::summary::AdjustedDose>)>,
 }
 
 /// Unbound fraction scaled with the subject's binding protein (albumin or AGP) relative to
@@ -244,9 +247,29 @@ fn run_subject(
             })
         })
         .collect();
+    // Each subject's own dose adjustment, starting from its solved arms' shared history.
+    let adjusted_doses = s
+        .comparisons
+        .iter()
+        .filter(|cmp| cmp.adjust_dose)
+        .map(|cmp| {
+            let a = crate::run::adjust_dose(s, &sp, opts, cmp, &arms, &solved).ok();
+            (cmp.compound.clone(), cmp.test.clone(), a)
+        })
+        .collect();
     let full = (id == 0).then(|| arms.clone());
     let compact = compact(&mut arms);
-    Ok((SubjectRow { subject, metrics }, bw, arms, compact, full))
+    Ok((
+        SubjectRow {
+            subject,
+            metrics,
+            adjusted_doses,
+        },
+        bw,
+        arms,
+        compact,
+        full,
+    ))
 }
 
 /// Run a scenario over its virtual population.
@@ -319,6 +342,7 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     }
     let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
     summary.failures = failures;
+    adjusted_over_subjects(s, &rows, &mut summary);
     // Subject 0 gives the time grids; if it failed, the first subject's stripped arms (no
     // profiles) are reported instead.
     let arms = match (template, bands) {
@@ -341,6 +365,33 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         subjects: rows,
         observed_data: p.observed_data.clone(),
     })
+}
+
+/// Fill each comparison's `adjusted_dose_over_subjects` from the subjects' own searches.
+fn adjusted_over_subjects(
+    s: &Scenario,
+    rows: &[SubjectRow],
+    summary: &mut crate::report::summary::Summary,
+) {
+    for (i, cmp) in s.comparisons.iter().filter(|c| c.adjust_dose).enumerate() {
+        let Some(out) = summary.comparisons.iter_mut().find(|o| {
+            o.compound == cmp.compound && o.test == cmp.test && o.reference == cmp.reference
+        }) else {
+            continue;
+        };
+        let found: Vec<&crate::report::summary::AdjustedDose> = rows
+            .iter()
+            .filter_map(|r| r.adjusted_doses.get(i).and_then(|a| a.2.as_ref()))
+            .filter(|a| a.converged)
+            .collect();
+        let factors: Vec<f64> = found.iter().map(|a| a.factor).collect();
+        let doses: Vec<f64> = found.iter().filter_map(|a| a.dose_mg).collect();
+        out.adjusted_dose_over_subjects = Some(crate::report::summary::AdjustedDoseOverSubjects {
+            factor: crate::analysis::stats::summarise(&factors),
+            dose_mg: crate::analysis::stats::summarise(&doses),
+            not_converged: rows.len() - found.len(),
+        });
+    }
 }
 
 /// Per arm, plasma profile of each compound and remaining fraction of each enzyme: the

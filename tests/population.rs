@@ -160,3 +160,54 @@ fn omeprazole_poor_metabolisers_have_several_fold_exposure() {
     println!("omeprazole, Chinese: median AUCinf PM {pm:.3}, NM {nm:.3}, ratio {:.2} (observed 5.8, Ishizaki 1994)", pm / nm);
     assert!(pm / nm > 3.0, "PM/NM {}", pm / nm);
 }
+
+/// Each subject's own dose adjustment in a population: the test arm gives twice the
+/// reference arm's IV midazolam dose, so every subject's dose factor that restores its own
+/// reference AUC is 0.5 (midazolam's kinetics are linear at these doses), the adjusted dose
+/// is 2 mg, and subjects.csv-level rows carry the factor.
+#[test]
+fn every_subject_gets_its_own_adjusted_dose() {
+    let ws = Workspace::new();
+    let path = ws.write(
+        "s.toml",
+        r#"
+name = "double dose"
+[subjects]
+population = "european"
+count = 12
+seed = 3
+[[arm]]
+name = "2 mg"
+dose = [ { compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 } ]
+[[arm]]
+name = "4 mg"
+dose = [ { compound = "midazolam", route = "iv_bolus", mg = 4, at_h = 0 } ]
+[simulation]
+end_h = 48
+[[compare]]
+compound = "midazolam"
+test = "4 mg"
+reference = "2 mg"
+"#,
+    );
+    let r = run_with_threads(&path, 2, 12);
+    assert_eq!(r.subjects.len(), 12);
+    for row in &r.subjects {
+        let (c, test, a) = &row.adjusted_doses[0];
+        assert_eq!((c.as_str(), test.as_str()), ("midazolam", "4 mg"));
+        let a = a.as_ref().expect("search ran");
+        assert!(a.converged);
+        assert!((a.factor - 0.5).abs() < 2e-3, "factor {}", a.factor);
+    }
+    let over = r.summary.comparisons[0]
+        .adjusted_dose_over_subjects
+        .as_ref()
+        .unwrap();
+    assert_eq!(over.not_converged, 0);
+    let d = over.dose_mg.unwrap();
+    println!(
+        "adjusted dose over subjects: median {} [{}-{}] mg",
+        d.median, d.p05, d.p95
+    );
+    assert!((d.median - 2.0).abs() < 4e-3 && d.p05 > 1.99 && d.p95 < 2.01);
+}

@@ -1,6 +1,7 @@
 //! `subjects.csv` (populations): one row per subject with what was drawn (demographics, key
-//! physiology, phenotypes, enzyme abundance factors) and Cmax, AUC and AUCinf per arm and
-//! compound.
+//! physiology, phenotypes, enzyme abundance factors), Cmax, AUC and AUCinf per arm and
+//! compound, and the subject's own adjusted dose factor per `[[compare]]` with
+//! `adjust_dose` (empty when its search did not converge).
 
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
@@ -52,6 +53,9 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             header.push(format!("{arm}|{c}|{m}"));
         }
     }
+    for (c, test, _) in &first.adjusted_doses {
+        header.push(format!("{test}|{c}|adjusted_dose_factor"));
+    }
     w.write_record(&header).map_err(err)?;
     for row in &result.subjects {
         let s = &row.subject;
@@ -76,6 +80,13 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             r.push(format!("{cmax:.6e}"));
             r.push(format!("{auc:.6e}"));
             r.push(auc_inf.map_or(String::new(), |a| format!("{a:.6e}")));
+        }
+        for (_, _, a) in &row.adjusted_doses {
+            r.push(
+                a.as_ref()
+                    .filter(|a| a.converged)
+                    .map_or(String::new(), |a| format!("{:.6}", a.factor)),
+            );
         }
         w.write_record(&r).map_err(err)?;
     }

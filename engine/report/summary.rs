@@ -93,6 +93,19 @@ pub struct ComparisonSummary {
     /// The FDA 2020 mechanistic static model from the same files, for comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub static_model: Option<crate::ddi_static::StaticDdi>,
+    /// Populations: each subject's own adjusted dose, over subjects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjusted_dose_over_subjects: Option<AdjustedDoseOverSubjects>,
+}
+
+/// The per-subject dose root-find of a population: the dose factor (and dose, when all
+/// doses are equal) over the subjects whose search converged.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdjustedDoseOverSubjects {
+    pub factor: Option<crate::analysis::stats::Stat>,
+    pub dose_mg: Option<crate::analysis::stats::Stat>,
+    /// Subjects whose search failed or did not converge to 0.1 % (not in the statistics).
+    pub not_converged: usize,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
