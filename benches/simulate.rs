@@ -1,9 +1,10 @@
 //! Criterion benches: file loading and model assembly (start-up after editing a TOML),
 //! single subjects (IV midazolam; oral nifedipine through the transit gut; the LPV/r +
-//! nifedipine steady-state interaction: three compounds, CYP3A4 turnover, 20 doses) and a
-//! 100-subject population.
+//! nifedipine steady-state interaction: three compounds, CYP3A4 turnover, 20 doses), a
+//! 100-subject population and the 1000-subject LPV/r + nifedipine trial.
 //! Run: `cargo bench --bench simulate`. Timings are printed by criterion; compare runs on
-//! the same machine (see benches/README.md and docs/performance.md).
+//! the same machine (docs/performance.md; whole-trial throughput and memory:
+//! benches/population.sh).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use pbpk::data::library::Library;
@@ -54,6 +55,20 @@ fn population(c: &mut Criterion) {
         ..RunOptions::default()
     };
     g.bench_function("oral midazolam, 100 European subjects", |b| {
+        b.iter(|| black_box(run_scenario(&s, &lib, &label, &opts).unwrap()))
+    });
+    // The issue-8 trial: LPV/r + nifedipine, 1000 subjects on all cores (ratios only; the
+    // per-subject dose searches are timed by benches/population.sh). About 15 s a run.
+    let (mut s, lib, label) = scenario("lpvr_nifedipine_population");
+    for c in &mut s.comparisons {
+        c.adjust_dose = false;
+    }
+    let opts = RunOptions {
+        subjects: Some(1000),
+        ..RunOptions::default()
+    };
+    g.measurement_time(std::time::Duration::from_secs(160));
+    g.bench_function("LPV/r + nifedipine trial, 1000 subjects", |b| {
         b.iter(|| black_box(run_scenario(&s, &lib, &label, &opts).unwrap()))
     });
     g.finish();
