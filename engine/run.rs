@@ -906,12 +906,16 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
 }
 
 /// A compound's run in the named arm.
-fn find_run<'a>(arms: &'a [ArmRun], arm: &str, compound: &str) -> Option<&'a CompoundRun> {
-    arms.iter()
-        .find(|a| a.name == arm)?
+/// Every subject runs the same arms with the same compounds in the same order, so the
+/// first subject's names locate (arm, compound) in all of them (later subjects' copies
+/// drop their names to save memory, `trial::slim`).
+fn locate(first: &[ArmRun], arm: &str, compound: &str) -> Option<(usize, usize)> {
+    let ai = first.iter().position(|a| a.name == arm)?;
+    let ci = first[ai]
         .compounds
         .iter()
-        .find(|c| c.compound == compound)
+        .position(|c| c.compound == compound)?;
+    Some((ai, ci))
 }
 
 /// Per subject: (body weight, arms). Statistics over subjects.
@@ -967,9 +971,10 @@ pub(crate) fn summarise_subjects(
         let mut auc = Vec::new();
         let mut cmax = Vec::new();
         for (_, arms) in subjects {
+            let at = |(a, c): (usize, usize)| arms.get(a).and_then(|x| x.compounds.get(c));
             let (Some(t), Some(r)) = (
-                find_run(arms, &cmp.test, &cmp.compound),
-                find_run(arms, &cmp.reference, &cmp.compound),
+                locate(first, &cmp.test, &cmp.compound).and_then(at),
+                locate(first, &cmp.reference, &cmp.compound).and_then(at),
             ) else {
                 continue;
             };
@@ -1020,7 +1025,8 @@ pub(crate) fn summarise_subjects(
                     let v: Vec<f64> = subjects
                         .iter()
                         .filter_map(|(bw, arms)| {
-                            find_run(arms, &o.arm, &o.compound)
+                            locate(first, &o.arm, &o.compound)
+                                .and_then(|(a, c)| arms.get(a)?.compounds.get(c))
                                 .and_then(|c| predicted_metric(c, &o.metric, *bw))
                         })
                         .collect();
