@@ -30,7 +30,10 @@ pub fn summarise(values: &[f64]) -> Option<Stat> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    let geomean = if v.iter().all(|&x| x > 0.0) {
+    // One value: all four statistics are that value (exp(ln x) can differ in the last digit).
+    let geomean = if v.len() == 1 {
+        v[0]
+    } else if v.iter().all(|&x| x > 0.0) {
         (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp()
     } else {
         f64::NAN
@@ -41,4 +44,31 @@ pub fn summarise(values: &[f64]) -> Option<Stat> {
         p05: percentile(&v, 5.0),
         p95: percentile(&v, 95.0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_value_gives_that_value_for_every_statistic() {
+        // exp(ln x) differs from x in the last digit for some of these.
+        let mut differs = 0;
+        for i in 1..200 {
+            let x = 0.013 * i as f64 + 1e-3 / i as f64;
+            differs += usize::from(x.ln().exp() != x);
+            let s = summarise(&[x]).unwrap();
+            assert_eq!((s.geomean, s.median, s.p05, s.p95), (x, x, x, x));
+        }
+        assert!(differs > 0, "the case the rule is for occurs");
+    }
+
+    #[test]
+    fn type_7_percentiles_and_geometric_mean() {
+        let s = summarise(&[4.0, 1.0, 2.0, 8.0]).unwrap();
+        assert!((s.geomean - 64f64.powf(0.25) * 1.0).abs() < 1e-12);
+        assert_eq!(s.median, 3.0);
+        assert!((s.p05 - 1.15).abs() < 1e-12);
+        assert!((s.p95 - 7.4).abs() < 1e-12);
+    }
 }

@@ -477,8 +477,15 @@ fn concentration<DB: DrawingBackend>(
                     chart
                         .draw_series(shown.iter().filter_map(|p| {
                             let sd = p.sd_mg_per_l?;
+                            // On the log panel a mean - SD at or below zero has no place:
+                            // only the upper half of the bar is drawn then.
                             let lo = if log {
-                                (p.c_mg_per_l - sd).max(c_min)
+                                let l = p.c_mg_per_l - sd;
+                                if l > 0.0 {
+                                    l.max(c_min)
+                                } else {
+                                    p.c_mg_per_l
+                                }
                             } else {
                                 (p.c_mg_per_l - sd).max(0.0)
                             };
