@@ -71,6 +71,11 @@ impl LinearSolver<FaerSparseMat<f64>> for SparseLu {
             .as_mut()
             .expect("sparsity set before the matrix");
         op.matrix_inplace(&mut f.a);
+        debug_assert_eq!(
+            f.a.inner().len(),
+            1,
+            "one problem at a time (no diffsol batches)"
+        );
         let n = f.col_fwd.len();
         // Safety of new_unchecked: fwd and inv come from faer's own column order.
         let col = unsafe { PermRef::new_unchecked(&f.col_fwd, &f.col_inv, n) };

@@ -1,11 +1,12 @@
 //! The solver integrates only the states a dose has reached (engine/solve.rs): before a
 //! compound's first dose its states rest at zero, and an enzyme no dosed compound acts on
 //! rests at baseline. Here the same arms are solved twice: as shipped, and with a 1e-200 mg
-//! dose of every compound at t = 0 so that every state is integrated from the start (a dose
-//! far below anything the solution can see). The plasma profiles and enzyme amounts must
-//! agree to within the solver tolerance: mechanism-based inactivation and a late victim
-//! dose (LPV/r then nifedipine at 216 h), induction (rifampicin then midazolam), and an
-//! infusion (nifedipine IV), and an extended-release tablet whose release starts after a lag time.
+//! dose of every compound into blood, gut lumen and solid product at t = 0, so that every
+//! state is integrated from the start (a dose far below anything the solution can see).
+//! The plasma profiles and enzyme amounts must agree to within the solver tolerance:
+//! mechanism-based inactivation and a late victim dose (LPV/r then nifedipine at 216 h),
+//! induction (rifampicin then midazolam), an infusion (nifedipine IV), and an
+//! extended-release tablet whose release starts after a lag time.
 mod common;
 
 use pbpk::data::library::Library;
@@ -23,7 +24,11 @@ fn worst_difference(scenario: &str, arm: &str) -> f64 {
     let phased = integrate(&pr.model, &pr.jumps, &bp, &pr.grid, end, pr.tol).unwrap();
     let mut jumps = pr.jumps.clone();
     for c in &pr.model.layout.compounds {
-        jumps.push((0.0, c.venous, 1e-200));
+        // Blood, gut lumen and undissolved/unreleased product: nothing feeds the gut from
+        // the blood, so every entry point is seeded.
+        for state in [c.venous, c.lumen[0], c.solid[0]] {
+            jumps.push((0.0, state, 1e-200));
+        }
     }
     jumps.sort_by(|x, y| x.0.total_cmp(&y.0));
     let full = integrate(&pr.model, &jumps, &bp, &pr.grid, end, pr.tol).unwrap();

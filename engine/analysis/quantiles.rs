@@ -76,6 +76,12 @@ impl Quantiles {
 
     pub fn push(&mut self, v: f32) {
         self.n += 1;
+        // The same rule in both modes: NaN and values at or below MIN_POSITIVE count as 0.
+        let v = if v.is_nan() || f64::from(v) <= MIN_POSITIVE {
+            0.0
+        } else {
+            v
+        };
         match &mut self.store {
             Store::Exact(values) => {
                 values.push(v);
