@@ -204,6 +204,15 @@ impl Turnover {
         for i in &self.inducers {
             let c = i.conc.c(y);
             if c <= 0.0 {
+                // Keep the entry in the Jacobian's pattern (diffsol reads the sparsity with
+                // NaN probes at the phase start, often with no inducer yet): the slope at
+                // c = 0 is Emax/EC50 for Hill 1 and 0 above it.
+                let slope = if i.hill == 1.0 {
+                    i.emax / i.ec50_mg_per_l
+                } else {
+                    0.0
+                };
+                d += self.kdeg_per_h * slope * i.conc.scale_per_l * w[i.conc.state];
                 continue;
             }
             let k = hill_pow(i.ec50_mg_per_l, i.hill);
