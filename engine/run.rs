@@ -23,13 +23,15 @@ pub const DEFAULT_RTOL: f64 = 1e-6;
 /// Default absolute tolerance, relative to the largest dose amount (1e-12: profiles agree
 /// with peer solvers to 1e-4 down to 1e-6 of Cmax, docs/performance.md).
 pub const DEFAULT_ATOL_REL_DOSE: f64 = 1e-12;
-/// Default tolerances of virtual-trial subjects: PK-Sim's defaults (relative 1e-5,
-/// absolute 1e-10; OSP docs, PK-Sim options), absolute taken relative to the dose as
-/// above. A population reports medians and percentiles of metrics whose between-subject
-/// spread is tens of per cent: tests/convergence.rs checks that tightening these 100-fold
-/// moves the population's median AUC, Cmax and DDI ratios by < 1e-4.
+/// Default tolerances of virtual-trial subjects: PK-Sim's default relative tolerance
+/// (1e-5; OSP docs, PK-Sim options) with the individuals' absolute tolerance. A population
+/// reports medians and percentiles of metrics whose between-subject spread is tens of per
+/// cent: tests/convergence.rs checks that tightening these 100-fold moves the population's
+/// median AUC, Cmax and DDI ratios by < 1e-4. (With PK-Sim's absolute 1e-10 x dose, 2 of
+/// 100,000 LPV/r + nifedipine subjects went unstable in an extended-release arm, with
+/// concentrations down to -0.05 and -88 mg/L; at 1e-12 x dose the one re-run passes.)
 pub const POPULATION_RTOL: f64 = 1e-5;
-pub const POPULATION_ATOL_REL_DOSE: f64 = 1e-10;
+pub const POPULATION_ATOL_REL_DOSE: f64 = DEFAULT_ATOL_REL_DOSE;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {

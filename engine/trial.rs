@@ -196,6 +196,7 @@ fn run_subject(
     id: usize,
     seed: u64,
     opts: &RunOptions,
+    keep_full: bool,
 ) -> SubjectOutcome {
     let fail = |reason: String| SubjectFailure {
         subject: id,
@@ -264,7 +265,7 @@ fn run_subject(
             (cmp.compound.clone(), cmp.test.clone(), a)
         })
         .collect();
-    let full = (id == 0).then(|| arms.clone());
+    let full = keep_full.then(|| arms.clone());
     let compact = compact(&mut arms);
     Ok((
         SubjectRow {
@@ -308,13 +309,24 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         let outcomes: Vec<SubjectOutcome> = (first..(first + CHUNK).min(n))
             .into_par_iter()
             .map(|i| {
-                let o = run_subject(s, p, setup, i, seed, opts);
+                let o = run_subject(s, p, setup, i, seed, opts, i == 0);
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
                 o
             })
             .collect();
+        // The percentile profiles take their times and structure from subject 0; if it
+        // failed, from the first subject that did not (solved again, in full).
+        if template.is_none() {
+            let ok = outcomes.iter().zip(first..).find(|(o, _)| o.is_ok());
+            if let Some((_, id)) = ok.filter(|(o, _)| matches!(o, Ok((.., None)))) {
+                if let Ok((.., Some(full))) = run_subject(s, p, setup, id, seed, opts, true) {
+                    bands = Some(ProfileBands::new(&full));
+                    template = Some(full);
+                }
+            }
+        }
         let mut compacts = Vec::new();
         for o in outcomes {
             match o {
