@@ -303,6 +303,20 @@ fn children_from_an_adult_population_are_rejected() {
 }
 
 #[test]
+fn too_many_virtual_children_are_rejected() {
+    expect_error(
+        &format!(
+            "{GOOD}\n[children]\npopulation = \"pediatric\"\nages_years = [2.0]\n[children.dose_finding]\ncompound = \"midazolam\"\narm = \"a\"\nmetric = \"cmax_mg_per_L\"\nvirtual_children = 200000\n"
+        ),
+        &[
+            "s.toml",
+            "children.dose_finding.virtual_children",
+            "at most 100000",
+        ],
+    );
+}
+
+#[test]
 fn pediatric_observation_without_children_is_rejected() {
     expect_error(
         &format!(
