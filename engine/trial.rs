@@ -1,8 +1,8 @@
 //! Virtual trials: every subject of a population through every arm, in parallel (rayon),
 //! each subject with its own physiology (drawn by `population::sample`) and model.
 //!
-//! A subject whose draw or solve fails, or whose plasma concentrations go negative beyond
-//! the solver tolerance, is reported (id, reason) and counted, never silently dropped and
+//! A subject whose draw or solve fails (a panic inside the solver included), or whose plasma
+//! concentrations go negative beyond the solver tolerance, is reported (id, reason) and counted, never silently dropped and
 //! never fatal to the run. Per subject only the metrics and the venous plasma profile are
 //! kept, and the profiles only until their chunk of subjects is folded into the median and
 //! 5-95 % percentile bands (`analysis::quantiles`), so memory does not grow with them.
@@ -171,6 +171,25 @@ fn compact(arms: &mut [ArmRun]) -> Compact {
     (plasma, enzymes)
 }
 
+/// Run one subject's work so that a panic inside it (a linear solver meeting a singular
+/// matrix, say) becomes that subject's failure instead of ending the whole trial.
+pub(crate) fn guarded<T>(
+    id: usize,
+    f: impl FnOnce() -> std::result::Result<T, SubjectFailure>,
+) -> std::result::Result<T, SubjectFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|e| {
+        let what = e
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| e.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Err(SubjectFailure {
+            subject: id,
+            reason: format!("the solver stopped with an internal error: {what}"),
+        })
+    })
+}
+
 /// What only the first subject's arms need to keep: names (the summary locates arms and
 /// compounds by the first subject's), fm, enzyme series labels, recovery; and no spare
 /// capacity. About 3 KB a subject less for the 4-arm LPV/r trial.
@@ -309,7 +328,7 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         let outcomes: Vec<SubjectOutcome> = (first..(first + CHUNK).min(n))
             .into_par_iter()
             .map(|i| {
-                let o = run_subject(s, p, setup, i, seed, opts, i == 0);
+                let o = guarded(i, || run_subject(s, p, setup, i, seed, opts, i == 0));
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
@@ -473,5 +492,19 @@ impl ProfileBands {
             arm.recovery.clear();
         }
         arms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_one_subject_is_that_subjects_failure() {
+        let r: std::result::Result<(), SubjectFailure> = guarded(3, || panic!("singular matrix"));
+        let f = r.unwrap_err();
+        assert_eq!(f.subject, 3);
+        assert!(f.reason.contains("singular matrix"), "{}", f.reason);
+        assert_eq!(guarded(4, || Ok(7)).unwrap(), 7);
     }
 }
