@@ -17,7 +17,9 @@ use crate::data::scenario::Scenario;
 use crate::error::{PbpkError, Result};
 use crate::population::{sample, Subject};
 use crate::report::summary::SubjectFailure;
-use crate::run::{run_arm_with, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult};
+use crate::run::{
+    run_arm, run_arm_with, summarise_subjects, ArmRun, Prepared, RunOptions, RunResult,
+};
 use rayon::prelude::*;
 
 /// The seed used when neither the scenario nor the command line gives one.
@@ -381,6 +383,18 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
     summary.failures = failures;
     adjusted_over_subjects(s, &rows, &mut summary);
+    // The static interaction model is a typical-value prediction: computed once, for the
+    // population file's male reference individual (the prepared physiology).
+    for out in summary.comparisons.iter_mut() {
+        let arm = |n: &str| s.arms.iter().find(|a| a.name == n);
+        if let (Some(ra), Some(ta)) = (arm(&out.reference), arm(&out.test)) {
+            let (Ok(r), Ok(t)) = (run_arm(s, p, ra, opts, &[]), run_arm(s, p, ta, opts, &[]))
+            else {
+                continue;
+            };
+            out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, &r, &t);
+        }
+    }
     // Subject 0 gives the time grids; if it failed, the first subject's stripped arms (no
     // profiles) are reported instead.
     let arms = match (template, bands) {

@@ -211,3 +211,29 @@ reference = "2 mg"
     );
     assert!((d.median - 2.0).abs() < 4e-3 && d.p05 > 1.99 && d.p95 < 2.01);
 }
+
+/// A population's static interaction model is the typical-value prediction for the
+/// population file's reference man: the same as the individual scenario's.
+#[test]
+fn population_static_model_is_the_reference_individuals() {
+    let pop = run_shipped_with(
+        "lpvr_nifedipine_population",
+        &RunOptions {
+            subjects: Some(3),
+            ..RunOptions::default()
+        },
+    );
+    let one = run_shipped("lpvr_nifedipine");
+    for (a, b) in pop.summary.comparisons.iter().zip(&one.summary.comparisons) {
+        assert_eq!((&a.test, &a.reference), (&b.test, &b.reference));
+        let (sa, sb) = (
+            a.static_model.as_ref().unwrap(),
+            b.static_model.as_ref().unwrap(),
+        );
+        println!(
+            "{}: static AUC ratio {} (population) vs {}",
+            a.test, sa.auc_ratio, sb.auc_ratio
+        );
+        assert_eq!(sa.auc_ratio, sb.auc_ratio);
+    }
+}
