@@ -391,26 +391,9 @@ pub fn run_children(
             .map(|i| {
                 // A failed draw or solve (or a panic inside the solver) is one failed child.
                 let child = || -> Option<f64> {
-                    let (phys, subject) = crate::population::sample(
-                        &setup.population,
-                        &setup.male,
-                        &setup.female,
-                        seed,
-                        bi * 1_000_000 + i,
-                        [lo, hi],
-                        female_fraction,
-                    )
-                    .ok()?;
-                    let reference = if subject.sex == "female" {
-                        &setup.female
-                    } else {
-                        &setup.male
-                    };
-                    let mut cp = p.for_subject(phys, reference).ok()?;
-                    cp.default_tolerances = (
-                        crate::run::POPULATION_RTOL,
-                        crate::run::POPULATION_ATOL_REL_DOSE,
-                    );
+                    let (cp, _) = setup
+                        .virtual_subject(p, seed, bi * 1_000_000 + i, [lo, hi], female_fraction)
+                        .ok()?;
                     let bw = cp.physiology.body_weight_kg;
                     let dose = round_to(per_kg * bw, d.round_to_mg);
                     let run = run_arm(s, &cp, arm, opts, &[(k, dose / dose_of(bw))]).ok()?;

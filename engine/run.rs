@@ -433,19 +433,12 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
     }
     let mut summary = summarise_run(s, phys, &arms);
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
-        let found = summary.comparisons.iter_mut().find(|o| {
-            o.compound == cmp.compound && o.test == cmp.test && o.reference == cmp.reference
-        });
+        let found = summary.comparisons.iter_mut().find(|o| o.is_of(cmp));
         if let Some(out) = found {
             out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms, &solved)?);
         }
     }
-    for out in summary.comparisons.iter_mut() {
-        let arm = |n: &str| arms.iter().find(|a| a.name == n);
-        if let (Some(r), Some(t)) = (arm(&out.reference), arm(&out.test)) {
-            out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, r, t);
-        }
-    }
+    static_models(p, &mut summary.comparisons, &arms);
     let children = crate::pediatric::run_children(s, p, &arms, opts)?;
     summary.observed.extend(children.observed);
     summary.dose_finding = children.dose_finding;
@@ -457,6 +450,17 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         subjects: Vec::new(),
         observed_data: p.observed_data.clone(),
     })
+}
+
+/// The FDA static interaction model of each comparison whose two arms are in `arms` (runs
+/// of the prepared individual).
+pub(crate) fn static_models(p: &Prepared, comparisons: &mut [ComparisonSummary], arms: &[ArmRun]) {
+    for out in comparisons {
+        let arm = |n: &str| arms.iter().find(|a| a.name == n);
+        if let (Some(r), Some(t)) = (arm(&out.reference), arm(&out.test)) {
+            out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, r, t);
+        }
+    }
 }
 
 /// The exposure a comparison matches: AUC from dose to infinity for single doses, else the

@@ -448,32 +448,29 @@ pub fn integrate_from<S: System>(
                     });
                     rec.next += 1;
                 }
-            } else if sub.n_states() >= SPARSE_FROM_STATES {
-                phase_with!(
-                    FaerSparseMat<f64>,
-                    crate::sparse_lu::SparseLu,
-                    &sub,
-                    t,
-                    y_sub,
-                    &jumps,
-                    &phase_stops,
-                    tol,
-                    &mut rec,
-                    &mut full
-                )?;
             } else {
-                phase_with!(
-                    NalgebraMat<f64>,
-                    NalgebraLU<f64>,
-                    &sub,
-                    t,
-                    y_sub,
-                    &jumps,
-                    &phase_stops,
-                    tol,
-                    &mut rec,
-                    &mut full
-                )?;
+                // The same phase with either matrix and linear-solver type.
+                macro_rules! phase {
+                    ($mat:ty, $lu:ty) => {
+                        phase_with!(
+                            $mat,
+                            $lu,
+                            &sub,
+                            t,
+                            y_sub,
+                            &jumps,
+                            &phase_stops,
+                            tol,
+                            &mut rec,
+                            &mut full
+                        )
+                    };
+                }
+                if sub.n_states() >= SPARSE_FROM_STATES {
+                    phase!(FaerSparseMat<f64>, crate::sparse_lu::SparseLu)?;
+                } else {
+                    phase!(NalgebraMat<f64>, NalgebraLU<f64>)?;
+                }
             }
             // Held states must still be at rest at the end of the phase; if one is not (a
             // dependency `active_states` missed), the phase is solved again with every state.

@@ -2,10 +2,11 @@
 //! each subject with its own physiology (drawn by `population::sample`) and model.
 //!
 //! A subject whose draw or solve fails (a panic inside the solver included), or whose plasma
-//! concentrations go negative beyond the solver tolerance, is reported (id, reason) and counted, never silently dropped and
-//! never fatal to the run. Per subject only the metrics and the venous plasma profile are
-//! kept, and the profiles only until their chunk of subjects is folded into the median and
-//! 5-95 % percentile bands (`analysis::quantiles`), so memory does not grow with them.
+//! concentrations go negative beyond the solver tolerance, is reported (id, reason) and
+//! counted, never silently dropped and never fatal to the run. Per subject only the metrics
+//! and the venous plasma profile are kept, and the profiles only until their chunk of
+//! subjects is folded into the median and 5-95 % percentile bands (`analysis::quantiles`),
+//! so memory does not grow with them.
 
 use crate::analysis::quantiles::Quantiles;
 use crate::analysis::stats::percentile;
@@ -60,6 +61,39 @@ impl PopulationSetup {
             male,
             female,
         })
+    }
+
+    /// Virtual subject `id` (ages in `age`, female with probability `female_fraction`)
+    /// drawn from the (seed, id) stream: the scenario prepared for its physiology, with
+    /// the population tolerances, and what was drawn.
+    pub fn virtual_subject(
+        &self,
+        p: &Prepared,
+        seed: u64,
+        id: usize,
+        age: [f64; 2],
+        female_fraction: f64,
+    ) -> Result<(Prepared, Subject)> {
+        let (phys, subject) = sample(
+            &self.population,
+            &self.male,
+            &self.female,
+            seed,
+            id,
+            age,
+            female_fraction,
+        )?;
+        let reference = if subject.sex == "female" {
+            &self.female
+        } else {
+            &self.male
+        };
+        let mut sp = p.for_subject(phys, reference)?;
+        sp.default_tolerances = (
+            crate::run::POPULATION_RTOL,
+            crate::run::POPULATION_ATOL_REL_DOSE,
+        );
+        Ok((sp, subject))
     }
 
     /// The typical child of a pediatric population (one with `[ontogeny]`) at `age_years`,
@@ -226,21 +260,10 @@ fn run_subject(
     let pop = &setup.population;
     let age = s.subjects.age_years.map_or(pop.age_years, |a| a.range());
     let ff = s.subjects.female_fraction.unwrap_or(pop.female_fraction);
-    let (phys, subject) = sample(pop, &setup.male, &setup.female, seed, id, age, ff)
+    let (sp, subject) = setup
+        .virtual_subject(p, seed, id, age, ff)
         .map_err(|e| fail(e.to_string()))?;
-    let reference = if subject.sex == "female" {
-        &setup.female
-    } else {
-        &setup.male
-    };
-    let bw = phys.body_weight_kg;
-    let mut sp = p
-        .for_subject(phys, reference)
-        .map_err(|e| fail(e.to_string()))?;
-    sp.default_tolerances = (
-        crate::run::POPULATION_RTOL,
-        crate::run::POPULATION_ATOL_REL_DOSE,
-    );
+    let bw = sp.physiology.body_weight_kg;
     let mut arms: Vec<ArmRun> = Vec::new();
     let mut solved = Vec::new();
     for arm in &s.arms {
@@ -321,8 +344,8 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     };
     let mut rows = Vec::new();
     let mut subjects = Vec::new();
-    let mut template = None;
-    let mut bands: Option<ProfileBands> = None;
+    // The first subject's full arms (times and structure) and the percentile accumulators.
+    let mut profiles: Option<(Vec<ArmRun>, ProfileBands)> = None;
     let mut failures = Vec::new();
     // Subjects are solved CHUNK at a time so that only one chunk's profiles are ever held;
     // each chunk's profiles are folded into the percentile accumulators, then dropped.
@@ -339,12 +362,12 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
             .collect();
         // The percentile profiles take their times and structure from subject 0; if it
         // failed, from the first subject that did not (solved again, in full).
-        if template.is_none() {
+        if profiles.is_none() {
             let ok = outcomes.iter().zip(first..).find(|(o, _)| o.is_ok());
             if let Some((_, id)) = ok.filter(|(o, _)| matches!(o, Ok((.., None)))) {
                 if let Ok((.., Some(full))) = run_subject(s, p, setup, id, seed, opts, true) {
-                    bands = Some(ProfileBands::new(&full));
-                    template = Some(full);
+                    let b = ProfileBands::new(&full);
+                    profiles = Some((full, b));
                 }
             }
         }
@@ -360,14 +383,14 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
                     subjects.push((bw, arms));
                     compacts.push(c);
                     if let Some(full) = full {
-                        bands = Some(ProfileBands::new(&full));
-                        template = Some(full);
+                        let b = ProfileBands::new(&full);
+                        profiles = Some((full, b));
                     }
                 }
                 Err(f) => failures.push(f),
             }
         }
-        if let Some(b) = &mut bands {
+        if let Some((_, b)) = &mut profiles {
             b.add(&compacts);
         }
     }
@@ -385,21 +408,23 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     adjusted_over_subjects(s, &rows, &mut summary);
     // The static interaction model is a typical-value prediction: computed once, for the
     // population file's male reference individual (the prepared physiology).
-    for out in summary.comparisons.iter_mut() {
-        let arm = |n: &str| s.arms.iter().find(|a| a.name == n);
-        if let (Some(ra), Some(ta)) = (arm(&out.reference), arm(&out.test)) {
-            let (Ok(r), Ok(t)) = (run_arm(s, p, ra, opts, &[]), run_arm(s, p, ta, opts, &[]))
-            else {
-                continue;
-            };
-            out.static_model = crate::ddi_static::static_auc_ratio(p, &out.compound, &r, &t);
-        }
-    }
+    let compared: Vec<ArmRun> = s
+        .arms
+        .iter()
+        .filter(|a| {
+            summary
+                .comparisons
+                .iter()
+                .any(|c| c.test == a.name || c.reference == a.name)
+        })
+        .filter_map(|a| run_arm(s, p, a, opts, &[]).ok())
+        .collect();
+    crate::run::static_models(p, &mut summary.comparisons, &compared);
     // Subject 0 gives the time grids; if it failed, the first subject's stripped arms (no
     // profiles) are reported instead.
-    let arms = match (template, bands) {
-        (Some(t), Some(b)) => b.apply(t),
-        _ => subjects[0].1.clone(),
+    let arms = match profiles {
+        Some((t, b)) => b.apply(t),
+        None => subjects[0].1.clone(),
     };
     let median_bw = percentile(
         &{
@@ -426,9 +451,7 @@ fn adjusted_over_subjects(
     summary: &mut crate::report::summary::Summary,
 ) {
     for (i, cmp) in s.comparisons.iter().filter(|c| c.adjust_dose).enumerate() {
-        let Some(out) = summary.comparisons.iter_mut().find(|o| {
-            o.compound == cmp.compound && o.test == cmp.test && o.reference == cmp.reference
-        }) else {
+        let Some(out) = summary.comparisons.iter_mut().find(|o| o.is_of(cmp)) else {
             continue;
         };
         let found: Vec<&crate::report::summary::AdjustedDose> = rows

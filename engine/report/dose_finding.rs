@@ -4,17 +4,10 @@
 //! `dose_finding_bands.csv`: one row per ICH E11 band with its mg/kg dose, the exposure it
 //! gives the typical children of the band's ages, and its spread over virtual children.
 
-use crate::error::{PbpkError, Result};
+use super::csv_err;
+use crate::error::Result;
 use crate::run::RunResult;
 use std::path::Path;
-
-/// The output error for a CSV file.
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> PbpkError + '_ {
-    move |e| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
 
 fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{v:.6}"))

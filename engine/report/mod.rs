@@ -12,6 +12,14 @@ use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
 use std::path::{Path, PathBuf};
 
+/// The output error for a CSV file at `path` (every CSV writer maps its errors with it).
+pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> PbpkError + '_ {
+    move |e| PbpkError::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 /// Write every output of a run into `dir`. Files are first written into a sibling
 /// temporary folder that replaces `dir` only when all writes succeeded, so a failure never
 /// leaves a half-written output folder.

@@ -3,16 +3,14 @@
 //! enzymes that change, their remaining fraction E/E0 (`CYP3A4_liver_fraction`,
 //! `CYP3A4_gut_fraction`: gut wall summed over segments).
 
-use crate::error::{PbpkError, Result};
+use super::csv_err;
+use crate::error::Result;
 use crate::run::RunResult;
 use std::path::Path;
 
 pub fn write(result: &RunResult, path: &Path) -> Result<()> {
-    let err = |e: csv::Error| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    let err = csv_err(path);
+    let mut w = csv::Writer::from_path(path).map_err(&err)?;
     let mut header = vec![
         "arm".to_string(),
         "compound".into(),
@@ -33,7 +31,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         .map(|a| a.enzymes.iter().map(|(l, _)| l.clone()).collect())
         .unwrap_or_default();
     header.extend(enzyme_labels.iter().map(|l| format!("{l}_fraction")));
-    w.write_record(&header).map_err(err)?;
+    w.write_record(&header).map_err(&err)?;
     for arm in &result.arms {
         for c in &arm.compounds {
             for (i, (t, cp, tissues)) in c.profile.iter().enumerate() {
@@ -50,12 +48,9 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                 }
                 row.extend(tissues.iter().map(|v| format!("{v:.6e}")));
                 row.extend(arm.enzymes.iter().map(|(_, f)| format!("{:.6}", f[i].1)));
-                w.write_record(&row).map_err(err)?;
+                w.write_record(&row).map_err(&err)?;
             }
         }
     }
-    w.flush().map_err(|e| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    w.flush().map_err(|e| err(e.into()))
 }

@@ -3,7 +3,8 @@
 //! compound, and the subject's own adjusted dose factor per `[[compare]]` with
 //! `adjust_dose` (empty when its search did not converge).
 
-use crate::error::{PbpkError, Result};
+use super::csv_err;
+use crate::error::Result;
 use crate::run::RunResult;
 use std::path::Path;
 
@@ -11,11 +12,8 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
     let Some(first) = result.subjects.first() else {
         return Ok(());
     };
-    let err = |e: csv::Error| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    let err = csv_err(path);
+    let mut w = csv::Writer::from_path(path).map_err(&err)?;
     let mut header: Vec<String> = [
         "subject",
         "sex",
@@ -56,7 +54,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
     for (c, test, _) in &first.adjusted_doses {
         header.push(format!("{test}|{c}|adjusted_dose_factor"));
     }
-    w.write_record(&header).map_err(err)?;
+    w.write_record(&header).map_err(&err)?;
     for row in &result.subjects {
         let s = &row.subject;
         let mut r: Vec<String> = vec![
@@ -88,10 +86,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                     .map_or(String::new(), |a| format!("{:.6}", a.factor)),
             );
         }
-        w.write_record(&r).map_err(err)?;
+        w.write_record(&r).map_err(&err)?;
     }
-    w.flush().map_err(|e| PbpkError::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    w.flush().map_err(|e| err(e.into()))
 }

@@ -98,6 +98,13 @@ pub struct ComparisonSummary {
     pub adjusted_dose_over_subjects: Option<AdjustedDoseOverSubjects>,
 }
 
+impl ComparisonSummary {
+    /// Whether this is the summary of the scenario's comparison `c`.
+    pub fn is_of(&self, c: &crate::data::scenario::Compare) -> bool {
+        self.compound == c.compound && self.test == c.test && self.reference == c.reference
+    }
+}
+
 /// The per-subject dose root-find of a population: the dose factor (and dose, when all
 /// doses are equal) over the subjects whose search converged.
 #[derive(Debug, Clone, Serialize)]
