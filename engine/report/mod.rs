@@ -3,6 +3,7 @@
 
 pub mod dose_finding;
 pub mod export;
+pub mod layout;
 pub mod plots;
 pub mod profiles;
 pub mod subjects;

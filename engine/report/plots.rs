@@ -9,6 +9,7 @@
 //! - `dose_finding`: the PBPK dose (mg/kg) by age with the ICH E11 band doses, and the
 //!   exposure each dosing rule gives relative to the target, by age.
 
+use super::layout::{log_ticks, tick, Axis, Frame, Room};
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
 use plotters::coord::Shift;
@@ -128,6 +129,9 @@ pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<String>> {
     Ok(written)
 }
 
+/// Legend of the virtual children's whiskers in the dose-finding plot.
+const BARS_LABEL: &str = "virtual children, band dose (median, 5-95 %)";
+
 /// Left: PBPK dose (mg/kg) against age (log), with each ICH E11 band's dose as a step.
 /// Right: exposure / target against age for the PBPK band dose and each classical rule,
 /// with the 0.8-1.25 band shaded.
@@ -141,26 +145,63 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
     let a_lo = ages.iter().cloned().fold(f64::INFINITY, f64::min) / 1.5;
     let a_hi = ages.iter().cloned().fold(0.0, f64::max) * 1.5;
     let per_kg: Vec<f64> = d.ages.iter().map(|a| a.pbpk_dose_mg_per_kg).collect();
-    let k_hi = per_kg.iter().cloned().fold(0.0, f64::max) * 1.3;
-    let mut chart = ChartBuilder::on(&left)
-        .caption(
-            format!("{}: dose matching the adult {}", d.compound, d.metric),
-            ("sans-serif", 20),
+    let k_hi = per_kg.iter().cloned().fold(0.0, f64::max) * 1.1;
+    let pts: Vec<(f64, f64)> = ages.iter().cloned().zip(per_kg.iter().cloned()).collect();
+    let band_lines: Vec<Vec<(f64, f64)>> = d
+        .bands
+        .iter()
+        .map(|b| {
+            let lo = b
+                .ages_years
+                .iter()
+                .cloned()
+                .fold(f64::INFINITY, f64::min)
+                .max(1e-3);
+            let hi = b.ages_years.iter().cloned().fold(0.0, f64::max).max(1e-3);
+            vec![(lo, b.dose_mg_per_kg), (hi, b.dose_mg_per_kg)]
+        })
+        .collect();
+    let mut drawn = band_lines.clone();
+    drawn.push(pts.clone());
+    let labels = [
+        "PBPK dose, typical child",
+        "ICH E11 band dose (median mg/kg)",
+    ]
+    .map(String::from);
+    let frame = Frame {
+        margin: 15,
+        y_label_area: 70,
+        x_label_area: 50,
+        caption_px: 20,
+        legend_font_px: 14,
+    };
+    let place = frame.place(
+        left.dim_in_pixel(),
+        &labels,
+        &drawn,
+        Axis::log(a_lo, a_hi),
+        Axis::linear(0.0, k_hi.max(1e-9)),
+        Room::Above,
+    );
+    let age_ticks = log_ticks(a_lo, a_hi);
+    let mut chart = frame
+        .builder(
+            &left,
+            &format!("{}: dose matching the adult {}", d.compound, d.metric),
         )
-        .margin(15)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d((a_lo..a_hi).log_scale(), 0.0..k_hi.max(1e-9))
+        .build_cartesian_2d((a_lo..a_hi).log_scale(), 0.0..place.y.hi)
         .map_err(err)?;
     chart
         .configure_mesh()
+        .x_label_formatter(&age_ticks)
+        .x_max_light_lines(0)
+        .y_label_formatter(&tick)
         .x_desc("age (years, log scale)")
         .y_desc("dose (mg/kg)")
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(err)?;
-    let pts: Vec<(f64, f64)> = ages.iter().cloned().zip(per_kg.iter().cloned()).collect();
     let blue = COLOURS[0];
     chart
         .draw_series(LineSeries::new(pts.clone(), blue.stroke_width(3)))
@@ -171,19 +212,9 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         .draw_series(pts.iter().map(|&p| Circle::new(p, 4, blue.filled())))
         .map_err(err)?;
     let red = COLOURS[1];
-    for (i, b) in d.bands.iter().enumerate() {
-        let lo = b
-            .ages_years
-            .iter()
-            .cloned()
-            .fold(f64::INFINITY, f64::min)
-            .max(1e-3);
-        let hi = b.ages_years.iter().cloned().fold(0.0, f64::max).max(1e-3);
+    for (i, line) in band_lines.into_iter().enumerate() {
         let series = chart
-            .draw_series(LineSeries::new(
-                vec![(lo, b.dose_mg_per_kg), (hi, b.dose_mg_per_kg)],
-                red.stroke_width(4),
-            ))
+            .draw_series(LineSeries::new(line, red.stroke_width(4)))
             .map_err(err)?;
         if i == 0 {
             series
@@ -195,10 +226,10 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(place.position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .label_font(("sans-serif", 14))
+        .label_font(("sans-serif", frame.legend_font_px))
         .draw()
         .map_err(err)?;
 
@@ -213,27 +244,6 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
     }
     let r_lo = ratios.iter().cloned().fold(f64::INFINITY, f64::min) / 1.3;
     let r_hi = ratios.iter().cloned().fold(0.0, f64::max) * 1.3;
-    let mut chart = ChartBuilder::on(&right)
-        .caption("Exposure / target by dosing rule", ("sans-serif", 20))
-        .margin(15)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d((a_lo..a_hi).log_scale(), (r_lo..r_hi).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("age (years, log scale)")
-        .y_desc("exposure / target (log scale)")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(err)?;
-    chart
-        .draw_series([Rectangle::new(
-            [(a_lo, 0.8), (a_hi, 1.25)],
-            RGBColor(200, 200, 200).mix(0.4).filled(),
-        )])
-        .map_err(err)?;
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = vec![(
         "PBPK band dose".to_string(),
         d.ages
@@ -254,6 +264,65 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
             ));
         }
     }
+    // Virtual children of each band on the band dose: median and 5-95 % at the band's ages'
+    // geometric middle.
+    let bars: Vec<(f64, f64, f64, f64)> = d
+        .bands
+        .iter()
+        .filter_map(|b| {
+            let v = &b.virtual_children;
+            let lo = v.exposure_ratio_p05.filter(|x| *x > 0.0)?;
+            let (m, hi) = (v.exposure_ratio_median?, v.exposure_ratio_p95?);
+            let a0 = b
+                .ages_years
+                .iter()
+                .cloned()
+                .fold(f64::INFINITY, f64::min)
+                .max(a_lo);
+            let a1 = b.ages_years.iter().cloned().fold(0.0, f64::max).max(a_lo);
+            Some(((a0 * a1).sqrt(), lo, m, hi))
+        })
+        .collect();
+    let mut labels: Vec<String> = lines.iter().map(|l| l.0.clone()).collect();
+    if !bars.is_empty() {
+        labels.push(BARS_LABEL.into());
+    }
+    let mut drawn: Vec<Vec<(f64, f64)>> = lines.iter().map(|l| l.1.clone()).collect();
+    drawn.extend(bars.iter().map(|&(x, lo, _, hi)| vec![(x, lo), (x, hi)]));
+    let frame = Frame {
+        legend_font_px: 13,
+        ..frame
+    };
+    let place = frame.place(
+        right.dim_in_pixel(),
+        &labels,
+        &drawn,
+        Axis::log(a_lo, a_hi),
+        Axis::log(r_lo, r_hi),
+        Room::Above,
+    );
+    let ratio_ticks = log_ticks(r_lo, place.y.hi);
+    let mut chart = frame
+        .builder(&right, "Exposure / target by dosing rule")
+        .build_cartesian_2d((a_lo..a_hi).log_scale(), (r_lo..place.y.hi).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&age_ticks)
+        .x_max_light_lines(0)
+        .y_label_formatter(&ratio_ticks)
+        .x_desc("age (years, log scale)")
+        .y_desc("exposure / target (log scale)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series([Rectangle::new(
+            [(a_lo, 0.8), (a_hi, 1.25)],
+            RGBColor(200, 200, 200).mix(0.4).filled(),
+        )])
+        .map_err(err)?;
     for (i, (name, pts)) in lines.into_iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         chart
@@ -267,41 +336,20 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
             .draw_series(pts.into_iter().map(|p| Circle::new(p, 3, colour.filled())))
             .map_err(err)?;
     }
-    // Virtual children of each band on the band dose: median and 5-95 % at the band's ages'
-    // geometric middle.
-    let mut labelled = false;
-    for b in &d.bands {
-        let v = &b.virtual_children;
-        let (Some(lo), Some(m), Some(hi)) = (
-            v.exposure_ratio_p05.filter(|x| *x > 0.0),
-            v.exposure_ratio_median,
-            v.exposure_ratio_p95,
-        ) else {
-            continue;
-        };
-        let a0 = b
-            .ages_years
-            .iter()
-            .cloned()
-            .fold(f64::INFINITY, f64::min)
-            .max(a_lo);
-        let a1 = b.ages_years.iter().cloned().fold(0.0, f64::max).max(a_lo);
-        let x = (a0 * a1).sqrt();
+    for (i, &(x, lo, m, hi)) in bars.iter().enumerate() {
         let bar = chart
             .draw_series([PathElement::new(
                 vec![(x, lo), (x, hi)],
                 BLACK.stroke_width(3),
             )])
             .map_err(err)?;
-        if !labelled {
-            bar.label("virtual children, band dose (median, 5-95 %)")
-                .legend(|(x, y)| {
-                    PathElement::new(
-                        vec![(x + 10, y - 6), (x + 10, y + 6)],
-                        BLACK.stroke_width(3),
-                    )
-                });
-            labelled = true;
+        if i == 0 {
+            bar.label(BARS_LABEL).legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x + 10, y - 6), (x + 10, y + 6)],
+                    BLACK.stroke_width(3),
+                )
+            });
         }
         chart
             .draw_series([Cross::new((x, m), 6, BLACK.stroke_width(2))])
@@ -309,10 +357,10 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(place.position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .label_font(("sans-serif", 13))
+        .label_font(("sans-serif", frame.legend_font_px))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -398,17 +446,68 @@ fn concentration<DB: DrawingBackend>(
             .filter(|v| *v > 0.0)
             .fold(f64::INFINITY, f64::min),
     );
+    // Legend entries in drawing order: the arms, then each observed data set.
+    let mut labels: Vec<String> = series.iter().map(|(n, _)| n.to_string()).collect();
+    for (arm, c, points) in &r.observed_data {
+        if c == compound {
+            let study = points.first().map_or(String::new(), |p| p.study.clone());
+            labels.push(observed_label(arm, &study));
+        }
+    }
     for (i, panel) in panels.iter().enumerate() {
         let log = i == 1;
-        let mut builder = ChartBuilder::on(panel);
-        builder
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
-            .caption(
-                if log { "log scale" } else { "linear scale" },
-                ("sans-serif", 18),
-            );
+        // Everything drawn, as lines, to find the legend a free place.
+        let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
+        for (k, (_, s)) in series.iter().enumerate() {
+            drawn.push(s.iter().filter(|(t, _)| *t >= t_min).copied().collect());
+            if let Some(band) = bands[k] {
+                drawn.push(
+                    band.iter()
+                        .zip(s)
+                        .map(|((_, hi), (t, _))| (*t, *hi))
+                        .collect(),
+                );
+                drawn.push(
+                    band.iter()
+                        .zip(s)
+                        .map(|((lo, _), (t, _))| (*t, *lo))
+                        .collect(),
+                );
+            }
+        }
+        for (_, c, points) in &r.observed_data {
+            if c == compound {
+                drawn.extend(points.iter().map(|p| {
+                    vec![
+                        (p.t_h, p.c_mg_per_l),
+                        (p.t_h, p.c_mg_per_l + p.sd_mg_per_l.unwrap_or(0.0)),
+                    ]
+                }));
+            }
+        }
+        let x_axis = Axis::linear(t_min, t_max);
+        let y_axis = if log {
+            Axis::log(c_min, c_max * 1.5)
+        } else {
+            Axis::linear(0.0, c_max * 1.1)
+        };
+        let frame = Frame {
+            margin: 12,
+            y_label_area: 80,
+            x_label_area: 48,
+            caption_px: 18,
+            legend_font_px: 15,
+        };
+        let place = frame.place(
+            panel.dim_in_pixel(),
+            &labels,
+            &drawn,
+            x_axis,
+            y_axis,
+            Room::Above,
+        );
+        let y_ticks = log_ticks(place.y.lo, place.y.hi);
+        let mut builder = frame.builder(panel, if log { "log scale" } else { "linear scale" });
         let x_desc = "time (h)";
         let y_desc = format!("{compound} (mg/L)");
         macro_rules! draw_lines {
@@ -418,6 +517,8 @@ fn concentration<DB: DrawingBackend>(
                     .configure_mesh()
                     .x_desc(x_desc)
                     .y_desc(&y_desc)
+                    .x_label_formatter(&tick)
+                    .y_label_formatter(if log { &y_ticks } else { &tick })
                     .label_style(("sans-serif", 15))
                     .axis_desc_style(("sans-serif", 17))
                     .draw()
@@ -500,10 +601,7 @@ fn concentration<DB: DrawingBackend>(
                         }))
                         .map_err(err)?;
                     let study = points.first().map_or(String::new(), |p| p.study.clone());
-                    let label = format!(
-                        "observed: {}",
-                        if study.is_empty() { arm.clone() } else { study }
-                    );
+                    let label = observed_label(arm, &study);
                     // A marker per data set, so that several studies stay apart in the legend.
                     let xy = |p: &&crate::data::observed::Point| (p.t_h, p.c_mg_per_l);
                     let style = colour.filled();
@@ -534,29 +632,30 @@ fn concentration<DB: DrawingBackend>(
                 }
                 chart
                     .configure_series_labels()
-                    .position(if log {
-                        SeriesLabelPosition::LowerLeft
-                    } else {
-                        SeriesLabelPosition::UpperRight
-                    })
+                    .position(place.position)
                     .background_style(WHITE.mix(0.85))
                     .border_style(BLACK)
-                    .label_font(("sans-serif", 15))
+                    .label_font(("sans-serif", frame.legend_font_px))
                     .draw()
                     .map_err(err)?;
             }};
         }
         if log {
             draw_lines!(builder
-                .build_cartesian_2d(t_min..t_max, (c_min..c_max * 1.5).log_scale())
+                .build_cartesian_2d(t_min..t_max, (place.y.lo..place.y.hi).log_scale())
                 .map_err(err)?);
         } else {
             draw_lines!(builder
-                .build_cartesian_2d(t_min..t_max, 0.0..c_max * 1.1)
+                .build_cartesian_2d(t_min..t_max, place.y.lo..place.y.hi)
                 .map_err(err)?);
         }
     }
     Ok(())
+}
+
+/// The legend entry of an observed data set: its study, or its arm when unnamed.
+fn observed_label(arm: &str, study: &str) -> String {
+    format!("observed: {}", if study.is_empty() { arm } else { study })
 }
 
 /// Forest plot of the comparisons' AUC and Cmax ratios (log axis).
@@ -578,70 +677,8 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
         values.push(o.observed);
     }
     let lo = values.iter().cloned().fold(f64::INFINITY, f64::min) / 1.5;
-    // Room on the right for the legend.
-    let hi = values.iter().cloned().fold(0.0, f64::max) * 12.0;
+    let hi = values.iter().cloned().fold(0.0, f64::max) * 1.5;
     let n = cmps.len() as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            if r.subjects.is_empty() {
-                "Interaction ratios (test / reference)".to_string()
-            } else {
-                format!(
-                    "Interaction ratios: median and 5-95 % range of {} subjects",
-                    r.subjects.len()
-                )
-            },
-            ("sans-serif", 22),
-        )
-        .margin(15)
-        .x_label_area_size(50)
-        .y_label_area_size(320)
-        .build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))
-        .map_err(err)?;
-    let labels: Vec<String> = cmps
-        .iter()
-        .map(|c| format!("{}: {} vs {}", c.compound, c.test, c.reference))
-        .collect();
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(cmps.len().max(1))
-        .y_label_formatter(&|y| {
-            let i = y.round() as usize;
-            if (y - y.round()).abs() < 1e-6 && i < labels.len() {
-                labels[labels.len() - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        })
-        .x_desc("ratio (log scale)")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(err)?;
-    let band = |a: f64, b: f64, colour: RGBAColor| {
-        Rectangle::new([(a, -0.5), (b, n - 0.5)], colour.filled())
-    };
-    chart
-        .draw_series([band(0.5, 2.0, RGBColor(200, 200, 200).mix(0.35))])
-        .map_err(err)?
-        .label("0.5-2 (2-fold)")
-        .legend(|(x, y)| {
-            Rectangle::new(
-                [(x, y - 5), (x + 20, y + 5)],
-                RGBColor(200, 200, 200).mix(0.6).filled(),
-            )
-        });
-    chart
-        .draw_series([band(0.8, 1.25, RGBColor(120, 180, 120).mix(0.35))])
-        .map_err(err)?
-        .label("0.8-1.25 (no effect)")
-        .legend(|(x, y)| {
-            Rectangle::new(
-                [(x, y - 5), (x + 20, y + 5)],
-                RGBColor(120, 180, 120).mix(0.6).filled(),
-            )
-        });
     let y_of = |i: usize| n - 1.0 - i as f64;
     let auc: Vec<(f64, f64)> = cmps
         .iter()
@@ -673,6 +710,103 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
                 .map(|o| (o.observed, y_of(i) + 0.12))
         })
         .collect();
+    let mut drawn: Vec<Vec<(f64, f64)>> = [&auc, &cmax, &stat, &obs]
+        .iter()
+        .flat_map(|v| v.iter().map(|p| vec![*p]))
+        .collect();
+    if !r.subjects.is_empty() {
+        for (i, c) in cmps.iter().enumerate() {
+            for (st, dy) in [(c.auc_ratio, 0.12), (c.cmax_ratio, -0.12)] {
+                drawn.extend(st.map(|s| vec![(s.p05, y_of(i) + dy), (s.p95, y_of(i) + dy)]));
+            }
+        }
+    }
+    let mut labels: Vec<String> = [
+        "0.5-2 (2-fold)",
+        "0.8-1.25 (no effect)",
+        "AUC ratio (dynamic)",
+        "Cmax ratio (dynamic)",
+        "AUC ratio (static model)",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !obs.is_empty() {
+        labels.push("AUC ratio (observed)".into());
+    }
+    let frame = Frame {
+        margin: 15,
+        y_label_area: 320,
+        x_label_area: 50,
+        caption_px: 22,
+        legend_font_px: 14,
+    };
+    let place = frame.place(
+        root.dim_in_pixel(),
+        &labels,
+        &drawn,
+        Axis::log(lo, hi),
+        Axis::linear(-0.5, n - 0.5),
+        Room::Right,
+    );
+    let (lo, hi) = (place.x.lo, place.x.hi);
+    let x_ticks = log_ticks(lo, hi);
+    let caption = if r.subjects.is_empty() {
+        "Interaction ratios (test / reference)".to_string()
+    } else {
+        format!(
+            "Interaction ratios: median and 5-95 % range of {} subjects",
+            r.subjects.len()
+        )
+    };
+    let mut chart = frame
+        .builder(&root, &caption)
+        .build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))
+        .map_err(err)?;
+    let labels: Vec<String> = cmps
+        .iter()
+        .map(|c| format!("{}: {} vs {}", c.compound, c.test, c.reference))
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(cmps.len().max(1))
+        .y_label_formatter(&|y| {
+            let i = y.round() as usize;
+            if (y - y.round()).abs() < 1e-6 && i < labels.len() {
+                labels[labels.len() - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        })
+        .x_label_formatter(&x_ticks)
+        .x_desc("ratio (log scale)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(err)?;
+    let band = |a: f64, b: f64, colour: RGBAColor| {
+        Rectangle::new([(a, -0.5), (b, n - 0.5)], colour.filled())
+    };
+    chart
+        .draw_series([band(0.5, 2.0, RGBColor(200, 200, 200).mix(0.35))])
+        .map_err(err)?
+        .label("0.5-2 (2-fold)")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 5), (x + 20, y + 5)],
+                RGBColor(200, 200, 200).mix(0.6).filled(),
+            )
+        });
+    chart
+        .draw_series([band(0.8, 1.25, RGBColor(120, 180, 120).mix(0.35))])
+        .map_err(err)?
+        .label("0.8-1.25 (no effect)")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 5), (x + 20, y + 5)],
+                RGBColor(120, 180, 120).mix(0.6).filled(),
+            )
+        });
     // Populations: the 5-95 % range of the per-subject ratios as whiskers.
     if !r.subjects.is_empty() {
         for (i, c) in cmps.iter().enumerate() {
@@ -728,10 +862,10 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(place.position)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
-        .label_font(("sans-serif", 14))
+        .label_font(("sans-serif", frame.legend_font_px))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -746,26 +880,43 @@ fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> D
         .flat_map(|a| a.enzymes.iter().flat_map(|(_, s)| s.last().map(|x| x.0)))
         .fold(0.0_f64, f64::max)
         / 24.0;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
+    // Arms without a perpetrator keep every enzyme at 1: leave them out.
+    let arms: Vec<_> = r.arms.iter().filter(|a| !a.recovery.is_empty()).collect();
+    let mut labels = Vec::new();
+    let mut drawn = Vec::new();
+    for a in &arms {
+        for (label, series) in &a.enzymes {
+            labels.push(format!("{}: {}", a.name, label.replace('_', " ")));
+            drawn.push(series.iter().map(|(t, f)| (t / 24.0, *f)).collect());
+        }
+    }
+    let frame = Frame::STANDARD;
+    let place = frame.place(
+        root.dim_in_pixel(),
+        &labels,
+        &drawn,
+        Axis::linear(0.0, t_max.max(1e-6)),
+        Axis::linear(0.0, 1.05),
+        Room::Above,
+    );
+    let mut chart = frame
+        .builder(
+            &root,
             "Remaining enzyme (fraction of baseline; gut wall dashed)",
-            ("sans-serif", 22),
         )
-        .margin(15)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..t_max.max(1e-6), 0.0..1.05)
+        .build_cartesian_2d(0.0..t_max.max(1e-6), 0.0..place.y.hi)
         .map_err(err)?;
     chart
         .configure_mesh()
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
         .x_desc("time (days)")
         .y_desc("E / E0")
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 17))
         .draw()
         .map_err(err)?;
-    // Arms without a perpetrator keep every enzyme at 1: leave them out.
-    for (k, a) in r.arms.iter().filter(|a| !a.recovery.is_empty()).enumerate() {
+    for (k, a) in arms.iter().enumerate() {
         let colour = COLOURS[k % COLOURS.len()];
         for (label, series) in &a.enzymes {
             let pts: Vec<(f64, f64)> = series.iter().map(|(t, f)| (t / 24.0, *f)).collect();
@@ -789,10 +940,10 @@ fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> D
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::MiddleRight)
+        .position(place.position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .label_font(("sans-serif", 14))
+        .label_font(("sans-serif", frame.legend_font_px))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -820,18 +971,28 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             .fold(f64::INFINITY, f64::min)
             / 3.0;
         let hi = pts.iter().flat_map(|p| [p.0, p.1]).fold(0.0, f64::max) * 3.0;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("{category}: predicted vs observed"),
-                ("sans-serif", 22),
-            )
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+        let mut drawn: Vec<Vec<(f64, f64)>> = pts.iter().map(|p| vec![(p.0, p.1)]).collect();
+        drawn.extend([0.5, 1.0, 2.0].map(|f| vec![(lo, lo * f), (hi, hi * f)]));
+        let labels = ["within 2-fold", "outside 2-fold"].map(String::from);
+        let frame = Frame::STANDARD;
+        let place = frame.place(
+            root.dim_in_pixel(),
+            &labels,
+            &drawn,
+            Axis::log(lo, hi),
+            Axis::log(lo, hi),
+            Room::Above,
+        );
+        let x_ticks = log_ticks(lo, hi);
+        let y_ticks = log_ticks(lo, place.y.hi);
+        let mut chart = frame
+            .builder(&root, &format!("{category}: predicted vs observed"))
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..place.y.hi).log_scale())
             .map_err(err)?;
         chart
             .configure_mesh()
+            .x_label_formatter(&x_ticks)
+            .y_label_formatter(&y_ticks)
             .x_desc("observed")
             .y_desc("predicted")
             .label_style(("sans-serif", 15))
@@ -867,10 +1028,10 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             .legend(|(x, y)| Circle::new((x + 10, y), 5, COLOURS[1].filled()));
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(place.position)
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", frame.legend_font_px))
             .draw()
             .map_err(err)?;
         root.present().map_err(err)?;
