@@ -150,12 +150,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let rows = crate::qualify::run_suite()?;
             let cats = crate::qualify::write_report(&rows, &dir)?;
             println!(
-                "{:<20} {:>4} {:>10} {:>10} {:>10} {:>6}",
+                "{:<36} {:>4} {:>10} {:>10} {:>10} {:>6}",
                 "category", "n", "<=1.25x", "<=2x", "Guest", "GMFE"
             );
             for c in &cats {
                 println!(
-                    "{:<20} {:>4} {:>9.0}% {:>9.0}% {:>10} {:>6.2}",
+                    "{:<36} {:>4} {:>9.0}% {:>9.0}% {:>10} {:>6.2}",
                     c.category,
                     c.n,
                     100.0 * c.within_1_25,

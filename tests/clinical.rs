@@ -16,14 +16,16 @@ fn rows() -> &'static [Row] {
 
 /// (category, recorded share within 2-fold, recorded n): a category may not fall below it
 /// (accuracy can only go up; raise the level when it does).
-const RECORDED: [(&str, f64, usize); 3] = [
-    ("PK metric", 0.64, 59),
+const RECORDED: [(&str, f64, usize); 5] = [
+    ("PK metric", 0.67, 67),
     ("bioavailability", 0.80, 10),
     ("interaction ratio", 0.12, 8),
+    ("PK metric (population median)", 0.43, 7),
+    ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 31] = [
+const KNOWN_MISSES: [(&str, &str, &str); 35] = [
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
@@ -125,6 +127,26 @@ const KNOWN_MISSES: [(&str, &str, &str); 31] = [
         "lopinavir: same mechanism as its Cmax; the trough is most sensitive to the residual clearance",
     ),
     (
+        "lpvr_nifedipine_population",
+        "lopinavir/cmax_mg_per_L",
+        "as in the reference man (lopinavir's clearance collapses under ritonavir), and more so: the population median (2.9x) lies above the reference man (2.0x); exposure after auto-inactivation is convex in the subject's CYP3A4 amount and the population includes smaller subjects (women) at the same mg dose",
+    ),
+    (
+        "lpvr_nifedipine_population",
+        "lopinavir/auc_mg_h_per_L",
+        "same mechanism as the population's lopinavir Cmax",
+    ),
+    (
+        "lpvr_nifedipine_population",
+        "lopinavir/ctrough_mg_per_L",
+        "same mechanism as the population's lopinavir Cmax; the trough is most sensitive to the residual clearance",
+    ),
+    (
+        "lpvr_nifedipine_population",
+        "ritonavir/auc_mg_h_per_L",
+        "1.8x over in the reference man and 2.3x in the population median: the observation is ritonavir 100 mg alone (Liu 2007) while the scenario co-doses lopinavir, which competes for the remaining CYP3A4; and the population median sits above the reference man as for lopinavir",
+    ),
+    (
         "nifedipine_oral",
         "cmax_mg_per_L",
         "the same low-clearance study as the AUC miss below (predicted/observed AUC 0.42, Cmax 0.47); F is predicted at 0.43 against 0.45",
@@ -222,7 +244,7 @@ fn qualification_shares_do_not_fall() {
     assert!(dir.path().join("gof_PK_metric.png").exists());
     for c in categories(rows) {
         println!(
-            "{:<18} n {:>3}  within 2-fold {:>5.1} %  GMFE {:.2}",
+            "{:<36} n {:>3}  within 2-fold {:>5.1} %  GMFE {:.2}",
             c.category,
             c.n,
             100.0 * c.within_2,
