@@ -114,7 +114,7 @@ const KNOWN_MISSES: [(&str, &str, &str); 35] = [
     (
         "lpvr_nifedipine",
         "lopinavir/cmax_mg_per_L",
-        "lopinavir over-predicted (about 2x; Ctrough 3x, AUC 2.5x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold",
+        "lopinavir over-predicted (about 2x; Ctrough 3x, AUC 2.5x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
     ),
     (
         "lpvr_nifedipine",
