@@ -17,8 +17,8 @@ fn rows() -> &'static [Row] {
 /// (category, recorded share within 2-fold, recorded n): a category may not fall below it
 /// (accuracy can only go up; raise the level when it does).
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.67, 67),
-    ("bioavailability", 0.80, 10),
+    ("PK metric", 0.67, 68),
+    ("bioavailability", 0.81, 11),
     ("interaction ratio", 0.12, 8),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
@@ -153,8 +153,8 @@ const KNOWN_MISSES: [(&str, &str, &str); 35] = [
     ),
     (
         "nifedipine_oral",
-        "auc_inf_mg_h_per_L",
-        "predicted F (0.43) matches Foster 1983 (0.45), so the miss is clearance: the cited 10 mg study (Mexican volunteers, IV CL 0.234 L/h/kg) cleared nifedipine more slowly than Kleinbloesem's subjects, from whom the CYP3A4 CLint is derived; a Caucasian 10 mg AUC (Foster 1983 full text, Raemsch & Sommer 1983) is needed",
+        "auc_inf_mg_h_per_L@0.384",
+        "predicted F (0.43) matches Foster 1983 (0.45), so the miss is clearance: the cited 10 mg study (Mexican volunteers, IV CL 0.234 L/h/kg, about 16 L/h) cleared nifedipine more slowly than Kleinbloesem's subjects (26.7 L/h), from whom the CYP3A4 CLint is derived; the Caucasian study of Rashid 1995 (IV CL about 34 L/h) is predicted at 0.84 of its AUC (191 ng.h/mL); its 384 ng.h/mL is the project reference table's value (the abstract says '< 450')",
     ),
     (
         "amlodipine_iv",
@@ -205,10 +205,12 @@ fn predictions_within_stated_folds_of_observations() {
             if o.within_stated_fold { "ok" } else { "MISS" }
         );
         let by_compound = format!("{}/{}", o.compound, o.metric);
+        // One of several observations of the same metric: "metric@observed value".
+        let by_value = format!("{}@{}", o.metric, o.observed);
         let by_arm = format!("{}/{}", o.arm, o.metric);
-        let known = KNOWN_MISSES
-            .iter()
-            .find(|k| k.0 == s && (k.1 == o.metric || k.1 == by_compound || k.1 == by_arm));
+        let known = KNOWN_MISSES.iter().find(|k| {
+            k.0 == s && (k.1 == o.metric || k.1 == by_compound || k.1 == by_arm || k.1 == by_value)
+        });
         match (o.within_stated_fold, known) {
             (true, None) | (false, Some(_)) => {}
             (false, None) => failures.push(format!(
