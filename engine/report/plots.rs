@@ -129,12 +129,15 @@ pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<String>> {
     Ok(written)
 }
 
+/// Legend of the adult reference band in the dose-finding plot.
+const ADULT_BAND_LABEL: &str = "adult target x 0.8-1.25";
+
 /// Legend of the virtual children's whiskers in the dose-finding plot.
 const BARS_LABEL: &str = "virtual children, band dose (median, 5-95 %)";
 
 /// Left: PBPK dose (mg/kg) against age (log), with each ICH E11 band's dose as a step.
-/// Right: exposure / target against age for the PBPK band dose and each classical rule,
-/// with the 0.8-1.25 band shaded.
+/// Right: exposure / adult target against age for the PBPK band dose and each classical
+/// rule, with the adult reference band (target x 0.8-1.25) shaded.
 fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
     let Some(d) = &r.summary.dose_finding else {
@@ -283,7 +286,8 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
             Some(((a0 * a1).sqrt(), lo, m, hi))
         })
         .collect();
-    let mut labels: Vec<String> = lines.iter().map(|l| l.0.clone()).collect();
+    let mut labels: Vec<String> = vec![ADULT_BAND_LABEL.into()];
+    labels.extend(lines.iter().map(|l| l.0.clone()));
     if !bars.is_empty() {
         labels.push(BARS_LABEL.into());
     }
@@ -312,17 +316,22 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         .x_max_light_lines(0)
         .y_label_formatter(&ratio_ticks)
         .x_desc("age (years, log scale)")
-        .y_desc("exposure / target (log scale)")
+        .y_desc("exposure / adult target (log scale)")
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(err)?;
+    let grey = RGBColor(200, 200, 200);
     chart
         .draw_series([Rectangle::new(
             [(a_lo, 0.8), (a_hi, 1.25)],
-            RGBColor(200, 200, 200).mix(0.4).filled(),
+            grey.mix(0.4).filled(),
         )])
-        .map_err(err)?;
+        .map_err(err)?
+        .label(ADULT_BAND_LABEL)
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 5), (x + 20, y + 5)], grey.mix(0.8).filled())
+        });
     for (i, (name, pts)) in lines.into_iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         chart
