@@ -114,7 +114,7 @@ impl Frame {
 
 /// A legend box as fractions of the plotting area, from its labels measured in the font
 /// (plotters' layout: a 30 px marker column, a 10 px margin inside and 5 px outside).
-pub fn legend_size(labels: &[String], font_px: u32, plot_px: (f64, f64)) -> (f64, f64) {
+fn legend_size(labels: &[String], font_px: u32, plot_px: (f64, f64)) -> (f64, f64) {
     let font = ("sans-serif", font_px).into_font();
     let widest = labels
         .iter()
@@ -147,7 +147,7 @@ pub enum Room {
 
 /// Choose the legend's place over `lines` (each a polyline in data coordinates; a single
 /// point is a one-point line) for a legend of `size` (fractions of the plotting area).
-pub fn place_legend(
+fn place_legend(
     lines: &[Vec<(f64, f64)>],
     x: Axis,
     y: Axis,

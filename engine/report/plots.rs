@@ -12,7 +12,7 @@
 use super::layout::{log_ticks, tick, Axis, Frame, Room};
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use std::path::Path;
 use std::sync::Once;
@@ -227,14 +227,7 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
                 });
         }
     }
-    chart
-        .configure_series_labels()
-        .position(place.position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", frame.legend_font_px))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, &frame, place.position)?;
 
     let mut ratios: Vec<f64> = vec![0.5, 2.0];
     for a in &d.ages {
@@ -364,14 +357,7 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
             .draw_series([Cross::new((x, m), 6, BLACK.stroke_width(2))])
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(place.position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", frame.legend_font_px))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, &frame, place.position)?;
     Ok(())
 }
 
@@ -639,14 +625,7 @@ fn concentration<DB: DrawingBackend>(
                     };
                     dataset += 1;
                 }
-                chart
-                    .configure_series_labels()
-                    .position(place.position)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK)
-                    .label_font(("sans-serif", frame.legend_font_px))
-                    .draw()
-                    .map_err(err)?;
+                draw_legend(&mut chart, &frame, place.position)?;
             }};
         }
         if log {
@@ -660,6 +639,23 @@ fn concentration<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Draw a chart's legend at `position`, in the frame's legend font, on a translucent white
+/// box.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    frame: &Frame,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", frame.legend_font_px))
+        .draw()
+        .map_err(err)
 }
 
 /// The legend entry of an observed data set: its study, or its arm when unnamed.
@@ -869,14 +865,7 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
             .label("AUC ratio (observed)")
             .legend(|(x, y)| Circle::new((x + 10, y), 7, BLACK.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(place.position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(("sans-serif", frame.legend_font_px))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, &frame, place.position)?;
     Ok(())
 }
 
@@ -947,14 +936,7 @@ fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> D
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(place.position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", frame.legend_font_px))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, &frame, place.position)?;
     Ok(())
 }
 
@@ -1035,14 +1017,7 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             .map_err(err)?
             .label("outside 2-fold")
             .legend(|(x, y)| Circle::new((x + 10, y), 5, COLOURS[1].filled()));
-        chart
-            .configure_series_labels()
-            .position(place.position)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(("sans-serif", frame.legend_font_px))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, &frame, place.position)?;
         root.present().map_err(err)?;
         Ok(())
     };
