@@ -449,49 +449,49 @@ fn concentration<DB: DrawingBackend>(
             labels.push(observed_label(arm, &study));
         }
     }
+    // Everything drawn, as lines, to find the legend a free place (the same on both panels).
+    let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (k, (_, s)) in series.iter().enumerate() {
+        drawn.push(s.iter().filter(|(t, _)| *t >= t_min).copied().collect());
+        if let Some(band) = bands[k] {
+            drawn.push(
+                band.iter()
+                    .zip(s)
+                    .map(|((_, hi), (t, _))| (*t, *hi))
+                    .collect(),
+            );
+            drawn.push(
+                band.iter()
+                    .zip(s)
+                    .map(|((lo, _), (t, _))| (*t, *lo))
+                    .collect(),
+            );
+        }
+    }
+    for (_, c, points) in &r.observed_data {
+        if c == compound {
+            drawn.extend(points.iter().map(|p| {
+                vec![
+                    (p.t_h, p.c_mg_per_l),
+                    (p.t_h, p.c_mg_per_l + p.sd_mg_per_l.unwrap_or(0.0)),
+                ]
+            }));
+        }
+    }
+    let x_axis = Axis::linear(t_min, t_max);
+    let frame = Frame {
+        margin: 12,
+        y_label_area: 80,
+        x_label_area: 48,
+        caption_px: 18,
+        legend_font_px: 15,
+    };
     for (i, panel) in panels.iter().enumerate() {
         let log = i == 1;
-        // Everything drawn, as lines, to find the legend a free place.
-        let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
-        for (k, (_, s)) in series.iter().enumerate() {
-            drawn.push(s.iter().filter(|(t, _)| *t >= t_min).copied().collect());
-            if let Some(band) = bands[k] {
-                drawn.push(
-                    band.iter()
-                        .zip(s)
-                        .map(|((_, hi), (t, _))| (*t, *hi))
-                        .collect(),
-                );
-                drawn.push(
-                    band.iter()
-                        .zip(s)
-                        .map(|((lo, _), (t, _))| (*t, *lo))
-                        .collect(),
-                );
-            }
-        }
-        for (_, c, points) in &r.observed_data {
-            if c == compound {
-                drawn.extend(points.iter().map(|p| {
-                    vec![
-                        (p.t_h, p.c_mg_per_l),
-                        (p.t_h, p.c_mg_per_l + p.sd_mg_per_l.unwrap_or(0.0)),
-                    ]
-                }));
-            }
-        }
-        let x_axis = Axis::linear(t_min, t_max);
         let y_axis = if log {
             Axis::log(c_min, c_max * 1.5)
         } else {
             Axis::linear(0.0, c_max * 1.1)
-        };
-        let frame = Frame {
-            margin: 12,
-            y_label_area: 80,
-            x_label_area: 48,
-            caption_px: 18,
-            legend_font_px: 15,
         };
         let place = frame.place(
             panel.dim_in_pixel(),
