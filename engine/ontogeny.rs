@@ -25,13 +25,16 @@
 //!   M = PMA^h/(TM50^h + PMA^h).
 //! - Enzymes: hepatic abundance per mg microsomal protein (times MPPGL by age, Barter 2008)
 //!   and intestinal amount per gram of intestine, times the enzyme's maturation fraction of
-//!   adult (1 where no function is given).
+//!   adult (1 where no function is given). Fetal CYP3A7, absent from the adult reference,
+//!   is given in pmol/mg by age instead (declining from birth; Salem-type function).
 //! - Renal tubular secretion: adult secretion x BW/BW_adult x maturation (Hayton 2000).
 //! - Hematocrit, albumin and AGP: the adult value times the age-table ratio.
-//! - Tissue composition is the adult one (a known limitation: newborn tissues hold more
-//!   water and less lipid).
+//! - Tissue composition: the adult one, except the fields `[[ontogeny.tissue_composition]]`
+//!   lists (PK-Sim's age-dependent adipose water, lipid and interstitial space: a
+//!   newborn's fat is about half water), each the adult value times the age table's ratio
+//!   to its adult column; a set whose fractions then sum above 1 gives up water.
 
-use crate::data::ontogeny::{interpolate, Ontogeny, Site, WEEKS_PER_YEAR};
+use crate::data::ontogeny::{interpolate, MaturationUnit, Ontogeny, Site, WEEKS_PER_YEAR};
 use crate::data::physiology::{Physiology, Sex, COLON, GUT_SEGMENTS, ORGANS};
 use crate::error::{PbpkError, Result};
 use crate::population::bsa_du_bois;
@@ -148,6 +151,21 @@ impl Ontogeny {
             }
         }
         let ratio = |o: &str| volume_ratio.iter().find(|x| x.0 == o).map_or(1.0, |x| x.1);
+        for t in &self.tissue_composition {
+            let r = t.ratio_to_adult(&self.reference_ages_years, a);
+            if let Some(x) = p
+                .organs
+                .get_mut(&t.organ)
+                .and_then(|o| o.age_dependent_field_mut(&t.field))
+            {
+                *x *= r;
+            }
+        }
+        for t in &self.tissue_composition {
+            if let Some(o) = p.organs.get_mut(&t.organ) {
+                o.composition.cap_water_to_unit_sum();
+            }
+        }
         let rb = self.mass_ratio(female, &b.blood_volume_ml, w);
         p.blood.arterial_volume_l *= rb;
         p.blood.venous_volume_l *= rb;
@@ -244,9 +262,22 @@ impl Ontogeny {
         let mut enzyme_maturation = Vec::new();
         for (e, x) in p.enzymes.liver.iter_mut() {
             if let Some(m) = self.enzyme(e, Site::Liver) {
-                let f = m.fraction_of_adult(a, ga, adult_age);
-                x.subject_factor *= f;
-                enzyme_maturation.push((e.clone(), "liver".to_string(), f));
+                match m.unit {
+                    MaturationUnit::Relative => {
+                        let f = m.fraction_of_adult(a, ga, adult_age);
+                        x.subject_factor *= f;
+                        enzyme_maturation.push((e.clone(), "liver".to_string(), f));
+                    }
+                    MaturationUnit::PmolPerMg => {
+                        x.abundance_pmol_per_mg =
+                            m.child_value(x.abundance_pmol_per_mg, a, ga, adult_age);
+                        enzyme_maturation.push((
+                            e.clone(),
+                            "liver, pmol/mg".to_string(),
+                            x.abundance_pmol_per_mg,
+                        ));
+                    }
+                }
             }
         }
         for (e, x) in p.enzymes.gut.iter_mut() {

@@ -136,8 +136,12 @@ pub struct SubjectRow {
     /// (arm, compound, Cmax mg/L, AUC mg.h/L, AUCinf mg.h/L)
     pub metrics: Vec<(String, String, f64, f64, Option<f64>)>,
     /// Per `[[compare]]` with `adjust_dose` (in scenario order): (victim, test arm, this
-    /// subject's dose that restores its own reference exposure; None if the search failed).
-    pub adjusted_doses: Vec<(String, String, Option<crate::report::summary::AdjustedDose>)>,
+    /// subject's dose that restores its own reference exposure, or why the search failed).
+    pub adjusted_doses: Vec<(
+        String,
+        String,
+        std::result::Result<crate::report::summary::AdjustedDose, String>,
+    )>,
 }
 
 /// Unbound fraction scaled with the subject's binding protein (albumin or AGP) relative to
@@ -305,7 +309,8 @@ fn run_subject(
         .iter()
         .filter(|cmp| cmp.adjust_dose)
         .map(|cmp| {
-            let a = crate::run::adjust_dose(s, &sp, opts, cmp, &arms, &solved).ok();
+            let a = crate::run::adjust_dose(s, &sp, opts, cmp, &arms, &solved)
+                .map_err(|e| e.to_string());
             (cmp.compound.clone(), cmp.test.clone(), a)
         })
         .collect();
@@ -454,17 +459,34 @@ fn adjusted_over_subjects(
         let Some(out) = summary.comparisons.iter_mut().find(|o| o.is_of(cmp)) else {
             continue;
         };
-        let found: Vec<&crate::report::summary::AdjustedDose> = rows
-            .iter()
-            .filter_map(|r| r.adjusted_doses.get(i).and_then(|a| a.2.as_ref()))
-            .filter(|a| a.converged)
-            .collect();
+        let mut found: Vec<&crate::report::summary::AdjustedDose> = Vec::new();
+        let mut failures = Vec::new();
+        for r in rows {
+            let Some((_, _, a)) = r.adjusted_doses.get(i) else {
+                continue;
+            };
+            match a {
+                Ok(a) if a.converged => found.push(a),
+                Ok(a) => failures.push(crate::report::summary::SubjectFailure {
+                    subject: r.subject.id,
+                    reason: format!(
+                        "the dose search did not converge to 0.1 % in {} iterations (last factor {:.4})",
+                        a.iterations, a.factor
+                    ),
+                }),
+                Err(e) => failures.push(crate::report::summary::SubjectFailure {
+                    subject: r.subject.id,
+                    reason: e.clone(),
+                }),
+            }
+        }
         let factors: Vec<f64> = found.iter().map(|a| a.factor).collect();
         let doses: Vec<f64> = found.iter().filter_map(|a| a.dose_mg).collect();
         out.adjusted_dose_over_subjects = Some(crate::report::summary::AdjustedDoseOverSubjects {
             factor: crate::analysis::stats::summarise(&factors),
             dose_mg: crate::analysis::stats::summarise(&doses),
             not_converged: rows.len() - found.len(),
+            failures,
         });
     }
 }

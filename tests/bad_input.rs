@@ -343,3 +343,37 @@ fn ontogeny_missing_an_organ_is_rejected() {
         &["kids.toml", "ontogeny.organ_mass_g.male.spleen", "missing"],
     );
 }
+
+/// An age-dependent tissue field the organs do not have, and an absolute (pmol/mg)
+/// maturation function at a gut site, are each named with what would be right.
+#[test]
+fn ontogeny_unknown_tissue_field_or_gut_abundance_is_rejected() {
+    let text = std::fs::read_to_string(repo().join("physiologies/pediatric.toml")).unwrap();
+    let scenario = GOOD.replace(
+        "physiology = \"adult_male_european\"",
+        "physiology = \"kids\"\nage_years = 3",
+    );
+    for (from, to, expected) in [
+        (
+            "field = \"water_pt\"",
+            "field = \"water_fraction\"",
+            "unknown field 'water_fraction'",
+        ),
+        (
+            "enzyme = \"CYP3A7\"\nsite = \"liver\"",
+            "enzyme = \"CYP3A7\"\nsite = \"gut\"",
+            "site = \"liver\"",
+        ),
+    ] {
+        let bad = text.replacen(from, to, 1);
+        assert_ne!(bad, text, "the pediatric file changed: update this test");
+        expect_error_with(
+            &scenario,
+            &[(
+                "physiologies/kids.toml",
+                &bad.replace("name = \"pediatric\"", "name = \"kids\""),
+            )],
+            &["kids.toml", "ontogeny", expected],
+        );
+    }
+}

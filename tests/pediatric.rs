@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use pbpk::data::library::Library;
 use pbpk::data::ontogeny::{AgeBasis, Ontogeny};
-use pbpk::data::physiology::{Physiology, ORGANS};
+use pbpk::data::physiology::{Physiology, TissueComposition, ORGANS};
 use pbpk::data::population::Population;
 use pbpk::ontogeny::Child;
 use pbpk::run::RunOptions;
@@ -38,8 +38,14 @@ fn child(o: &Ontogeny, adult: &Physiology, age: f64, female: bool) -> Physiology
     .0
 }
 
+/// |a/b - 1| <= tol; a quantity the adult does not have (b = 0, e.g. fetal CYP3A7) must be
+/// (all but) absent too.
 fn within(a: f64, b: f64, tol: f64) -> bool {
-    (a / b - 1.0).abs() <= tol
+    if b == 0.0 {
+        a.abs() <= 1e-9
+    } else {
+        (a / b - 1.0).abs() <= tol
+    }
 }
 
 #[test]
@@ -82,6 +88,74 @@ fn at_18_years_the_child_is_the_adult_reference_within_10_percent() {
         }
         assert!(within(c.albumin_g_per_l, adult.albumin_g_per_l, 0.10));
         assert!(within(c.hematocrit, adult.hematocrit, 0.10));
+        // Tissue composition, including the age-dependent adipose fields.
+        for organ in ORGANS {
+            let (mut a, mut b) = (c.organs[organ].clone(), adult.organs[organ].clone());
+            for f in TissueComposition::FIELDS
+                .iter()
+                .chain(std::iter::once(&"fraction_interstitial"))
+            {
+                let x = *a.age_dependent_field_mut(f).unwrap();
+                let y = *b.age_dependent_field_mut(f).unwrap();
+                assert!(within(x, y, 0.10), "{organ} {f}: {x} vs {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fetal_cyp3a7_declines_and_newborn_fat_holds_more_water() {
+    let (o, male, _) = pediatric();
+    // CYP3A7 (pmol/mg, absent in the adult reference): high at birth, a tenth of that by 3
+    // months (the function: 33 -> 5.6), near nothing at 1 y, none at the adult age.
+    let pmol_per_mg =
+        |age: f64| child(&o, &male, age, false).enzymes.liver["CYP3A7"].abundance_pmol_per_mg;
+    let (birth, m3, y1, adult) = (
+        pmol_per_mg(0.0),
+        pmol_per_mg(0.25),
+        pmol_per_mg(1.0),
+        pmol_per_mg(18.0),
+    );
+    println!("CYP3A7 pmol/mg: birth {birth:.2}, 3 mo {m3:.2}, 1 y {y1:.3}, 18 y {adult:.2e}");
+    assert!(birth > 20.0 && m3 < birth / 3.0 && y1 < 1.0 && adult.abs() < 1e-9);
+    assert!(male.enzymes.liver["CYP3A7"].abundance_pmol_per_mg == 0.0);
+    // A newborn's hepatic CYP3A7 exceeds its (immature) CYP3A4 in pmol.
+    let newborn = child(&o, &male, 0.0, false);
+    let (c3a7, c3a4) = (
+        newborn.hepatic_enzyme_pmol("CYP3A7").unwrap(),
+        newborn.hepatic_enzyme_pmol("CYP3A4").unwrap(),
+    );
+    println!("newborn hepatic CYP3A7 {c3a7:.0} pmol, CYP3A4 {c3a4:.0} pmol");
+    assert!(c3a7 > c3a4);
+
+    // Adipose tissue: the newborn's holds more water and less lipid than the adult's
+    // (PK-Sim European_ICRP_2002 tables), and every partition method's fractions stay <= 1.
+    let (nf, af) = (
+        &newborn.organs["fat"].composition,
+        &male.organs["fat"].composition,
+    );
+    println!(
+        "fat water (PT) {:.3} vs {:.3}, neutral lipid (PT) {:.3} vs {:.3}",
+        nf.water_pt, af.water_pt, nf.neutral_lipid_pt, af.neutral_lipid_pt
+    );
+    assert!(nf.water_pt > 3.0 * af.water_pt);
+    assert!(nf.neutral_lipid_pt < 0.5 * af.neutral_lipid_pt + 1e-12);
+    assert!(nf.extracellular_water > 3.0 * af.extracellular_water);
+    assert!(nf.neutral_lipid < 0.5 * af.neutral_lipid + 1e-12);
+    let rr = nf.extracellular_water
+        + nf.intracellular_water
+        + nf.neutral_lipid
+        + nf.neutral_phospholipid;
+    let pt = nf.water_pt + nf.neutral_lipid_pt + nf.phospholipid_pt;
+    assert!(rr <= 1.0 + 1e-12 && pt <= 1.0 + 1e-12, "RR {rr}, PT {pt}");
+    // Composition follows age monotonically between birth and the adult (water falls).
+    let mut last = f64::INFINITY;
+    for i in 0..=36 {
+        let w = child(&o, &male, i as f64 * 0.5, false).organs["fat"]
+            .composition
+            .extracellular_water;
+        assert!(w <= last + 1e-12, "fat water rises at {} y", i as f64 * 0.5);
+        last = w;
     }
 }
 
@@ -187,7 +261,7 @@ fn maturation_functions_and_growth_are_monotone() {
         let f = &e.function;
         let v: Vec<f64> = ages
             .iter()
-            .map(|&a| f.fraction_of_adult(a, 40.0, o.adult_age_years))
+            .map(|&a| f.child_value(1.0, a, 40.0, o.adult_age_years))
             .collect();
         let rising = f.f_adult >= f.f_birth;
         for w in v.windows(2) {
@@ -204,8 +278,8 @@ fn maturation_functions_and_growth_are_monotone() {
         }
         if e.function.age == AgeBasis::PmaWeeks {
             // Preterm birth lowers activity at the same postnatal age.
-            let term = f.fraction_of_adult(0.1, 40.0, o.adult_age_years);
-            let preterm = f.fraction_of_adult(0.1, 30.0, o.adult_age_years);
+            let term = f.child_value(1.0, 0.1, 40.0, o.adult_age_years);
+            let preterm = f.child_value(1.0, 0.1, 30.0, o.adult_age_years);
             assert!(rising == (preterm <= term));
         }
     }

@@ -39,6 +39,10 @@ pub struct Ontogeny {
     pub tubular_secretion: SecretionMaturation,
     #[serde(default)]
     pub enzymes: Vec<EnzymeMaturation>,
+    /// Tissue-composition fields that change with age (newborn tissues hold more water
+    /// and less lipid); fields not listed keep the adult reference composition.
+    #[serde(default)]
+    pub tissue_composition: Vec<CompositionByAge>,
     pub variability: PediatricVariability,
 }
 
@@ -181,11 +185,27 @@ pub enum AgeBasis {
     PnaDays,
 }
 
+/// What a maturation function's values are.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MaturationUnit {
+    /// Relative values: the child has the adult reference times F(a) / F(adult age).
+    #[default]
+    Relative,
+    /// Hepatic abundance in pmol/mg microsomal protein, for enzymes that decline after
+    /// birth to (nearly) nothing, such as fetal CYP3A7: the child has the adult reference
+    /// abundance plus F(a) - F(adult age), so an adult reference of 0 stays 0 at the adult
+    /// age and a ratio to it is never taken.
+    PmolPerMg,
+}
+
 /// F(a) = F_birth + (F_adult - F_birth) a^h / (a50^h + a^h), a in `age` units.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Maturation {
     pub age: AgeBasis,
+    #[serde(default)]
+    pub unit: MaturationUnit,
     pub f_birth: f64,
     pub f_adult: f64,
     pub age50: f64,
@@ -214,6 +234,30 @@ pub struct EnzymeMaturation {
     pub site: Site,
     #[serde(flatten)]
     pub function: Maturation,
+}
+
+/// One tissue-composition field of one organ at the reference ages. The child's value is
+/// the adult reference's times values(a) / values(adult), interpolated linearly in age, so
+/// the adult column anchors it exactly as every other age table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompositionByAge {
+    pub organ: String,
+    /// A `[organs.X.composition]` field name, e.g. `neutral_lipid_pt`, or
+    /// `fraction_interstitial`.
+    pub field: String,
+    /// One value per reference age (fractions of tissue volume, or the field's own unit).
+    pub values: Vec<f64>,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl CompositionByAge {
+    /// Ratio of the value at `age` to the adult column.
+    pub fn ratio_to_adult(&self, ages: &[f64], age: f64) -> f64 {
+        interpolate(ages, &self.values, age) / self.values[self.values.len() - 1]
+    }
 }
 
 /// Between-child variability around the typical child of an age and sex.
@@ -263,9 +307,33 @@ impl Maturation {
         self.eval(self.age_of(pna_years.min(cap), ga_weeks)) / adult
     }
 
+    /// The child's value of a quantity whose adult reference value is `adult_reference`
+    /// (see [`MaturationUnit`]).
+    pub fn child_value(
+        &self,
+        adult_reference: f64,
+        pna_years: f64,
+        ga_weeks: f64,
+        adult_years: f64,
+    ) -> f64 {
+        match self.unit {
+            MaturationUnit::Relative => {
+                adult_reference * self.fraction_of_adult(pna_years, ga_weeks, adult_years)
+            }
+            MaturationUnit::PmolPerMg => {
+                let cap = self.adult_at_years.unwrap_or(adult_years).min(adult_years);
+                let at = |a: f64, ga: f64| self.eval(self.age_of(a, ga));
+                (adult_reference + at(pna_years.min(cap), ga_weeks) - at(cap, 40.0)).max(0.0)
+            }
+        }
+    }
+
     fn validate(&self, c: &Check, f: &str) -> Result<()> {
         c.non_negative(&format!("{f}.f_birth"), self.f_birth)?;
-        c.positive(&format!("{f}.f_adult"), self.f_adult)?;
+        match self.unit {
+            MaturationUnit::Relative => c.positive(&format!("{f}.f_adult"), self.f_adult)?,
+            MaturationUnit::PmolPerMg => c.non_negative(&format!("{f}.f_adult"), self.f_adult)?,
+        }
         c.positive(&format!("{f}.age50"), self.age50)?;
         c.positive(&format!("{f}.hill"), self.hill)?;
         if let Some(a) = self.adult_at_years {
@@ -510,6 +578,13 @@ impl Ontogeny {
         )?;
         for (i, e) in self.enzymes.iter().enumerate() {
             e.function.validate(&c, &format!("{p}.enzymes[{i}]"))?;
+            if e.function.unit == MaturationUnit::PmolPerMg && e.site != Site::Liver {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("{p}.enzymes[{i}].unit"),
+                    "pmol_per_mg is a hepatic abundance: use it with site = \"liver\" (gut functions are relative)",
+                ));
+            }
             if self
                 .enzymes
                 .iter()
@@ -520,6 +595,47 @@ impl Ontogeny {
                     path,
                     format!("{p}.enzymes[{i}]"),
                     format!("{} has two maturation functions for one site", e.enzyme),
+                ));
+            }
+        }
+        for (i, t) in self.tissue_composition.iter().enumerate() {
+            let f = format!("{p}.tissue_composition[{i}]");
+            if !crate::data::physiology::ORGANS.contains(&t.organ.as_str()) {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("{f}.organ"),
+                    format!(
+                        "unknown organ '{}'; expected one of {}",
+                        t.organ,
+                        crate::data::physiology::ORGANS.join(", ")
+                    ),
+                ));
+            }
+            if t.field != "fraction_interstitial"
+                && !crate::data::physiology::TissueComposition::FIELDS.contains(&t.field.as_str())
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("{f}.field"),
+                    format!(
+                        "unknown field '{}'; expected fraction_interstitial or a composition field: {}",
+                        t.field,
+                        crate::data::physiology::TissueComposition::FIELDS.join(", ")
+                    ),
+                ));
+            }
+            columns(&c, &format!("{f}.values"), &t.values, n)?;
+            c.source(&format!("{f}.source"), &t.source)?;
+            if self
+                .tissue_composition
+                .iter()
+                .take(i)
+                .any(|o| o.organ == t.organ && o.field == t.field)
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    f,
+                    format!("{}.{} is given twice", t.organ, t.field),
                 ));
             }
         }

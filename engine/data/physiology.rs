@@ -157,6 +157,70 @@ pub struct TissueComposition {
     pub phospholipid_pt: f64,
 }
 
+impl Organ {
+    /// The organ's fields an age table may change: the interstitial fraction and every
+    /// composition field (by its name in `[organs.X.composition]`).
+    pub fn age_dependent_field_mut(&mut self, name: &str) -> Option<&mut f64> {
+        match name {
+            "fraction_interstitial" => Some(&mut self.fraction_interstitial),
+            _ => self.composition.field_mut(name),
+        }
+    }
+}
+
+impl TissueComposition {
+    /// The names of the composition fields, as in the physiology files.
+    pub const FIELDS: [&'static str; 10] = [
+        "extracellular_water",
+        "intracellular_water",
+        "neutral_lipid",
+        "neutral_phospholipid",
+        "acidic_phospholipid_mg_per_g",
+        "albumin_ratio",
+        "lipoprotein_ratio",
+        "water_pt",
+        "neutral_lipid_pt",
+        "phospholipid_pt",
+    ];
+
+    /// The field called `name` (one of [`Self::FIELDS`]).
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut f64> {
+        Some(match name {
+            "extracellular_water" => &mut self.extracellular_water,
+            "intracellular_water" => &mut self.intracellular_water,
+            "neutral_lipid" => &mut self.neutral_lipid,
+            "neutral_phospholipid" => &mut self.neutral_phospholipid,
+            "acidic_phospholipid_mg_per_g" => &mut self.acidic_phospholipid_mg_per_g,
+            "albumin_ratio" => &mut self.albumin_ratio,
+            "lipoprotein_ratio" => &mut self.lipoprotein_ratio,
+            "water_pt" => &mut self.water_pt,
+            "neutral_lipid_pt" => &mut self.neutral_lipid_pt,
+            "phospholipid_pt" => &mut self.phospholipid_pt,
+            _ => return None,
+        })
+    }
+
+    /// If a partition method's volume fractions sum above 1 (PK-Sim's newborn adipose
+    /// Poulin & Theil set sums to 1.058), take the excess from that set's water, so lipid
+    /// and phospholipid stay as tabulated.
+    pub fn cap_water_to_unit_sum(&mut self) {
+        let rr = self.extracellular_water
+            + self.intracellular_water
+            + self.neutral_lipid
+            + self.neutral_phospholipid;
+        if rr > 1.0 {
+            let w = self.extracellular_water + self.intracellular_water;
+            let keep = ((w - (rr - 1.0)) / w).max(0.0);
+            self.extracellular_water *= keep;
+            self.intracellular_water *= keep;
+        }
+        let pt = self.water_pt + self.neutral_lipid_pt + self.phospholipid_pt;
+        if pt > 1.0 {
+            self.water_pt = (self.water_pt - (pt - 1.0)).max(0.0);
+        }
+    }
+}
+
 /// Gut lumen segments of the compartmental absorption and transit model, in transit order.
 /// The seven small-intestine segments follow Yu & Amidon's CAT model (Int J Pharm
 /// 1999;186:119-125: seven compartments of equal transit time).

@@ -82,6 +82,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         for (_, _, a) in &row.adjusted_doses {
             r.push(
                 a.as_ref()
+                    .ok()
                     .filter(|a| a.converged)
                     .map_or(String::new(), |a| format!("{:.6}", a.factor)),
             );

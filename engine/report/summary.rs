@@ -113,6 +113,9 @@ pub struct AdjustedDoseOverSubjects {
     pub dose_mg: Option<crate::analysis::stats::Stat>,
     /// Subjects whose search failed or did not converge to 0.1 % (not in the statistics).
     pub not_converged: usize,
+    /// Each of those subjects with its reason (subjects whose simulation failed are in the
+    /// summary's `failures` and not repeated here).
+    pub failures: Vec<SubjectFailure>,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
