@@ -161,8 +161,13 @@ impl Ontogeny {
                 *x *= r;
             }
         }
-        for t in &self.tissue_composition {
-            if let Some(o) = p.organs.get_mut(&t.organ) {
+        let changed: std::collections::BTreeSet<&str> = self
+            .tissue_composition
+            .iter()
+            .map(|t| t.organ.as_str())
+            .collect();
+        for organ in changed {
+            if let Some(o) = p.organs.get_mut(organ) {
                 o.composition.cap_water_to_unit_sum();
             }
         }

@@ -463,6 +463,10 @@ fn adjusted_over_subjects(
         let mut failures = Vec::new();
         for r in rows {
             let Some((_, _, a)) = r.adjusted_doses.get(i) else {
+                failures.push(crate::report::summary::SubjectFailure {
+                    subject: r.subject.id,
+                    reason: "no dose search was run for this comparison".to_string(),
+                });
                 continue;
             };
             match a {
@@ -485,7 +489,7 @@ fn adjusted_over_subjects(
         out.adjusted_dose_over_subjects = Some(crate::report::summary::AdjustedDoseOverSubjects {
             factor: crate::analysis::stats::summarise(&factors),
             dose_mg: crate::analysis::stats::summarise(&doses),
-            not_converged: rows.len() - found.len(),
+            not_converged: failures.len(),
             failures,
         });
     }

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use pbpk::data::library::Library;
 use pbpk::data::ontogeny::{AgeBasis, Ontogeny};
-use pbpk::data::physiology::{Physiology, TissueComposition, ORGANS};
+use pbpk::data::physiology::{Organ, Physiology, ORGANS};
 use pbpk::data::population::Population;
 use pbpk::ontogeny::Child;
 use pbpk::run::RunOptions;
@@ -91,10 +91,7 @@ fn at_18_years_the_child_is_the_adult_reference_within_10_percent() {
         // Tissue composition, including the age-dependent adipose fields.
         for organ in ORGANS {
             let (mut a, mut b) = (c.organs[organ].clone(), adult.organs[organ].clone());
-            for f in TissueComposition::FIELDS
-                .iter()
-                .chain(std::iter::once(&"fraction_interstitial"))
-            {
+            for f in Organ::age_dependent_fields() {
                 let x = *a.age_dependent_field_mut(f).unwrap();
                 let y = *b.age_dependent_field_mut(f).unwrap();
                 assert!(within(x, y, 0.10), "{organ} {f}: {x} vs {y}");

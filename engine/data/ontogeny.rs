@@ -10,7 +10,7 @@
 //! - `[plasma_proteins.*]` and `[[enzymes]]`: sigmoid maturation functions
 //!   F(a) = F_birth + (F_adult - F_birth) a^h / (a50^h + a^h).
 
-use super::physiology::ORGANS;
+use super::physiology::{Organ, ORGANS};
 use super::Check;
 use crate::error::{PbpkError, Result};
 use serde::{Deserialize, Serialize};
@@ -302,9 +302,14 @@ impl Maturation {
     /// Fraction of the adult value: F(age) / F(adult age), so the adult reference is the
     /// anchor and the function only describes the approach to it.
     pub fn fraction_of_adult(&self, pna_years: f64, ga_weeks: f64, adult_years: f64) -> f64 {
-        let cap = self.adult_at_years.unwrap_or(adult_years).min(adult_years);
+        let cap = self.cap(adult_years);
         let adult = self.eval(self.age_of(cap, 40.0));
         self.eval(self.age_of(pna_years.min(cap), ga_weeks)) / adult
+    }
+
+    /// Postnatal age (y) from which the function is held at its value.
+    fn cap(&self, adult_years: f64) -> f64 {
+        self.adult_at_years.unwrap_or(adult_years).min(adult_years)
     }
 
     /// The child's value of a quantity whose adult reference value is `adult_reference`
@@ -321,7 +326,7 @@ impl Maturation {
                 adult_reference * self.fraction_of_adult(pna_years, ga_weeks, adult_years)
             }
             MaturationUnit::PmolPerMg => {
-                let cap = self.adult_at_years.unwrap_or(adult_years).min(adult_years);
+                let cap = self.cap(adult_years);
                 let at = |a: f64, ga: f64| self.eval(self.age_of(a, ga));
                 (adult_reference + at(pna_years.min(cap), ga_weeks) - at(cap, 40.0)).max(0.0)
             }
@@ -600,27 +605,25 @@ impl Ontogeny {
         }
         for (i, t) in self.tissue_composition.iter().enumerate() {
             let f = format!("{p}.tissue_composition[{i}]");
-            if !crate::data::physiology::ORGANS.contains(&t.organ.as_str()) {
+            if !ORGANS.contains(&t.organ.as_str()) {
                 return Err(PbpkError::invalid(
                     path,
                     format!("{f}.organ"),
                     format!(
                         "unknown organ '{}'; expected one of {}",
                         t.organ,
-                        crate::data::physiology::ORGANS.join(", ")
+                        ORGANS.join(", ")
                     ),
                 ));
             }
-            if t.field != "fraction_interstitial"
-                && !crate::data::physiology::TissueComposition::FIELDS.contains(&t.field.as_str())
-            {
+            if !Organ::age_dependent_fields().any(|n| n == t.field) {
                 return Err(PbpkError::invalid(
                     path,
                     format!("{f}.field"),
                     format!(
-                        "unknown field '{}'; expected fraction_interstitial or a composition field: {}",
+                        "unknown field '{}'; expected one of {}",
                         t.field,
-                        crate::data::physiology::TissueComposition::FIELDS.join(", ")
+                        Organ::age_dependent_fields().collect::<Vec<_>>().join(", ")
                     ),
                 ));
             }

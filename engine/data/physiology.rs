@@ -158,8 +158,13 @@ pub struct TissueComposition {
 }
 
 impl Organ {
-    /// The organ's fields an age table may change: the interstitial fraction and every
-    /// composition field (by its name in `[organs.X.composition]`).
+    /// The names of the organ's fields an age table may change: the interstitial fraction
+    /// and every composition field (by its name in `[organs.X.composition]`).
+    pub fn age_dependent_fields() -> impl Iterator<Item = &'static str> {
+        std::iter::once("fraction_interstitial").chain(TissueComposition::FIELDS)
+    }
+
+    /// The field called `name` (one of [`Self::age_dependent_fields`]).
     pub fn age_dependent_field_mut(&mut self, name: &str) -> Option<&mut f64> {
         match name {
             "fraction_interstitial" => Some(&mut self.fraction_interstitial),
