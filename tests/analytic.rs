@@ -1,5 +1,6 @@
 //! Analytic checks: the solver against the matrix exponential of the same linear system,
-//! and the assembled model against the well-stirred closed form at steady state.
+//! and the assembled model against the well-stirred closed form at steady state (liver,
+//! kidney and the gut wall, which systemic drug reaches through the villous blood).
 
 mod common;
 use common::*;
@@ -106,7 +107,34 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
     let c = Compound::parse("linear_test", LINEAR_COMPOUND).unwrap();
     let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(&c, &phys);
     let cl_k = q_k * cl_r_int / (q_k + cl_r_int);
-    let expected = rate / (cl_h + cl_k);
-    println!("Css simulated {css:.8} mg/L, well-stirred closed form {expected:.8} mg/L");
+    // Gut wall (systemic drug): the small intestine's plasma C_SI feeds segment s's
+    // enterocytes at fu Qvilli,s C_SI, which extract E_s = CLint,s / (Qvilli,s + CLint,s)
+    // (fu_gut 1). Mass balance of the small intestine gives C_SI = Q_SI R C_art /
+    // (Q_SI R + fu Qvilli), so the gut clears CL_G = fu Q_SI R sum_s Qvilli,s E_s /
+    // (Q_SI R + fu Qvilli) of arterial plasma, and the liver sees the portal blood after it:
+    // CL = CL_H + CL_K + F_H CL_G.
+    let fu = info.fu_plasma;
+    let q_si = phys.organ("small_intestine").blood_flow_l_per_h.unwrap() * info.blood_plasma_ratio;
+    let q_villi = phys.gut.villous_blood_flow_l_per_h;
+    let clint_gut: f64 = info.clint_gut_l_per_h.iter().map(|(_, c)| c).sum();
+    assert!(
+        clint_gut > 0.0,
+        "the test compound should have gut metabolism"
+    );
+    let extracted: f64 = pbpk::data::physiology::SMALL_INTESTINE
+        .map(|i| {
+            let q = q_villi * phys.gut.surface_share(i);
+            let cl = clint_gut * phys.gut.enzyme_share("CYP3A4", i);
+            q * cl / (q + cl)
+        })
+        .sum();
+    let cl_g = fu * q_si * extracted / (q_si + fu * q_villi);
+    let f_h = hepatic_availability(&phys, &m, 0, |_| 1.0);
+    let expected = rate / (cl_h + cl_k + f_h * cl_g);
+    println!(
+        "Css simulated {css:.8} mg/L, well-stirred closed form {expected:.8} mg/L \
+         (gut wall {cl_g:.4} L/h of {:.4} L/h)",
+        cl_h + cl_k + f_h * cl_g
+    );
     assert!((css - expected).abs() / expected < 1e-5);
 }

@@ -250,13 +250,27 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 }
             }
         }
-        // Enterocytes -> portal vein with the villous blood flow (segment share of Qvilli
-        // over segment share of the volume: the same constant in every segment).
+        // Villous blood exchanges unbound drug with the enterocytes, with Qvilli as the
+        // exchange clearance both ways: enterocytes -> portal vein at Qvilli,s C_ent,s (the
+        // Qgut convention: enterocyte drug counted as unbound) and small-intestine blood ->
+        // enterocytes at Qvilli,s fu C_SI (unbound plasma of the organ whose blood the villi
+        // carry), so that systemic drug reaches the gut-wall enzymes and, without
+        // metabolism, C_ent settles at fu C_art. Taking the supply from the small intestine
+        // rather than from arterial blood keeps every mg the gut receives on its way to the
+        // portal vein (no arterial shunt past the kidney and the other organs).
+        let si = s.organ("small_intestine");
+        let si_i = ORGANS.iter().position(|o| *o == "small_intestine").unwrap();
         for ((&ent, sh), v) in s.enterocytes.iter().zip(share).zip(v_ent) {
+            let q_villi = phys.gut.villous_blood_flow_l_per_h * sh;
             transfers.push(Transfer {
                 from: ent,
                 to: s.portal,
-                k_per_h: phys.gut.villous_blood_flow_l_per_h * sh / v,
+                k_per_h: q_villi / v,
+            });
+            transfers.push(Transfer {
+                from: si,
+                to: ent,
+                k_per_h: q_villi * fu / cap_organ[si_i],
             });
         }
 
