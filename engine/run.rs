@@ -275,6 +275,41 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             }
         }
     }
+    // Metabolites: every compound that a pathway forms joins the model (and so do theirs).
+    let mut i = 0;
+    while i < compounds.len() {
+        let formed: Vec<(usize, String)> = compounds[i]
+            .0
+            .metabolites()
+            .into_iter()
+            .map(|(j, m)| (j, m.to_string()))
+            .collect();
+        for (j, m) in formed {
+            if compounds.iter().any(|(x, _)| x.name == m) {
+                continue;
+            }
+            let parent = compounds[i].1.clone();
+            let r = lib.resolve(
+                Kind::Compound,
+                &m,
+                &parent,
+                &format!("elimination[{j}].metabolite"),
+            )?;
+            let c = Compound::parse(&r.label(), &r.text)?;
+            if c.name != m {
+                return Err(PbpkError::invalid(
+                    &r.label(),
+                    "name",
+                    format!(
+                        "{parent} names the metabolite \"{m}\" but this file's `name` is \"{}\"",
+                        c.name
+                    ),
+                ));
+            }
+            compounds.push((c, r.label()));
+        }
+        i += 1;
+    }
     for t in &s.simulation.tissues {
         if !ORGANS.contains(&t.as_str()) {
             return Err(PbpkError::invalid(
@@ -537,6 +572,27 @@ pub(crate) fn adjust_dose(
     })
 }
 
+/// The compound whose doses time compound k's outputs: k itself if the arm doses it, else
+/// the nearest dosed ancestor that forms it (metabolites), else none (k is not in the arm).
+fn dose_owner(compounds: &[(Compound, String)], regimen: &Regimen, k: usize) -> Option<usize> {
+    let mut seen = vec![false; compounds.len()];
+    let mut queue = vec![k];
+    while let Some(j) = queue.pop() {
+        if std::mem::replace(&mut seen[j], true) {
+            continue;
+        }
+        if !regimen.dose_times(j).is_empty() {
+            return Some(j);
+        }
+        let name = compounds[j].0.name.as_str();
+        queue.extend(
+            (0..compounds.len())
+                .filter(|&i| compounds[i].0.metabolites().iter().any(|(_, m)| *m == name)),
+        );
+    }
+    None
+}
+
 /// Simulate one arm; `dose_scale` multiplies the doses of the listed compounds.
 /// One arm as an initial-value problem: the model with this arm's dosing terms, the dose
 /// events, the output times and the tolerances (also what `pbpk export` writes).
@@ -634,20 +690,24 @@ pub(crate) fn run_arm_with(
     let mut compounds = Vec::new();
     let mut mass_err: f64 = 0.0;
     for (k, (c, _)) in p.compounds.iter().enumerate() {
-        let doses = regimen.dose_times(k);
-        if doses.is_empty() {
+        // A metabolite is reported where an ancestor is dosed, over that ancestor's doses.
+        let Some(owner) = dose_owner(&p.compounds, regimen, k) else {
             continue;
-        }
+        };
+        let doses = regimen.dose_times(owner);
         let st = &model.layout.compounds[k];
-        // Mass balance at every sample after the jump: dose given = body + lumen + sinks.
-        let total = regimen.dosed_mg(k, end);
+        // Mass balance at every sample after the jump: dose given + formed from parents =
+        // body + lumen + sinks.
+        let y_end = &samples.last().unwrap().y;
+        let total = regimen.dosed_mg(k, end) + y_end[st.formed];
         for (i, smp) in samples.iter().enumerate() {
             let after_jump = i + 1 == samples.len() || samples[i + 1].t != smp.t;
-            if !after_jump {
+            if !after_jump || total <= 0.0 {
                 continue;
             }
-            let held: f64 = smp.y[st.offset..st.end].iter().sum();
-            let given = regimen.dosed_mg(k, smp.t);
+            let formed = smp.y[st.formed];
+            let held: f64 = smp.y[st.offset..st.end].iter().sum::<f64>() - formed;
+            let given = regimen.dosed_mg(k, smp.t) + formed;
             mass_err = mass_err.max((given - held).abs() / total);
         }
         let last = *doses.last().unwrap();
@@ -655,7 +715,7 @@ pub(crate) fn run_arm_with(
         let tau = arm
             .dose
             .iter()
-            .filter(|d| index(&d.compound) == k && d.times > 1)
+            .filter(|d| index(&d.compound) == owner && d.times > 1)
             .filter_map(|d| d.every_h)
             .next();
         let w_end = tau.map_or(end, |t| (last + t).min(end));

@@ -112,6 +112,10 @@ pub enum Elimination {
         /// Whether the enzyme also acts in the gut wall (if the physiology has it there).
         #[serde(default = "yes")]
         in_gut: bool,
+        /// The compound (file name in `compounds/`) this pathway forms, mole for mole; it is
+        /// then simulated with its parent wherever the parent is given.
+        #[serde(default)]
+        metabolite: Option<String>,
         source: String,
     },
     /// Renal excretion: GFR x fu x `gfr_fraction`, plus active secretion (plasma clearance).
@@ -296,6 +300,23 @@ impl Interaction {
 }
 
 impl Compound {
+    /// The compounds this one's pathways form (in pathway order, without repeats).
+    pub fn metabolites(&self) -> Vec<(usize, &str)> {
+        let mut out: Vec<(usize, &str)> = Vec::new();
+        for (i, e) in self.elimination.iter().enumerate() {
+            if let Elimination::HepaticEnzyme {
+                metabolite: Some(m),
+                ..
+            } = e
+            {
+                if !out.iter().any(|(_, x)| *x == m.as_str()) {
+                    out.push((i, m.as_str()));
+                }
+            }
+        }
+        out
+    }
+
     pub fn parse(path: &str, text: &str) -> Result<Compound> {
         let c: Compound = parse_toml(path, text)?;
         c.validate(path)?;
@@ -397,9 +418,19 @@ impl Compound {
                     clint_ul_per_min_per_mg,
                     fu_mic,
                     scaling_factor,
+                    metabolite,
                     source,
                     ..
                 } => {
+                    if let Some(m) = metabolite {
+                        if m.trim().is_empty() || *m == self.name {
+                            return Err(PbpkError::invalid(
+                                path,
+                                f("metabolite"),
+                                format!("name another compound file, e.g. \"hydroxy_itraconazole\" (got \"{m}\")"),
+                            ));
+                        }
+                    }
                     if enzyme.trim().is_empty() {
                         return Err(PbpkError::invalid(
                             path,

@@ -29,7 +29,7 @@ use super::clearance::{enzyme_pathways, renal_clearance_l_per_h, Kinetics, Pathw
 use super::enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Probe, Turnover};
 use super::layout::{EnzymeSite, Layout, N_SI};
 use super::partition::kp;
-use super::{CompoundInfo, MichaelisMenten, Model, Transfer};
+use super::{CompoundInfo, Formation, MichaelisMenten, Model, Product, Transfer};
 use crate::data::compound::{Compound, Interaction};
 use crate::data::physiology::{Drain, Physiology, COLON, GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
 use crate::error::{PbpkError, Result};
@@ -75,9 +75,7 @@ fn dynamic_enzymes(
 pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<Model> {
     let dynamic = dynamic_enzymes(phys, compounds);
     let layout = Layout::new(compounds.len(), &dynamic);
-    let mut transfers = Vec::new();
-    let mut saturable = Vec::new();
-    let mut metabolism = Vec::new();
+    let mut terms = Terms::default();
     let mut infos = Vec::new();
     let mut sites = Vec::new();
     let v_ent_total = phys.gut.enterocyte_volume_l;
@@ -110,7 +108,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
 
         // Blood flow (L/h) x B:P / capacity = rate constant (1/h).
         let mut flow = |from: usize, to: usize, q_blood: f64, cap_from: f64| {
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from,
                 to,
                 k_per_h: q_blood * bp / cap_from,
@@ -164,9 +162,8 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 here.liver,
                 s.metabolised_liver,
                 dyn_state,
-                &mut transfers,
-                &mut saturable,
-                &mut metabolism,
+                product_of(p, EnzymeSite::Liver, c, label, compounds, &layout)?,
+                &mut terms,
             );
         }
         for p in &gut_pathways {
@@ -184,9 +181,8 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                     here.gut[i],
                     s.metabolised_gut,
                     dyn_state,
-                    &mut transfers,
-                    &mut saturable,
-                    &mut metabolism,
+                    product_of(p, EnzymeSite::Gut(i), c, label, compounds, &layout)?,
+                    &mut terms,
                 );
             }
         }
@@ -196,7 +192,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let kidney_i = ORGANS.iter().position(|o| *o == "kidney").unwrap();
         let cl_r = renal_clearance_l_per_h(c, phys);
         if cl_r > 0.0 {
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from: kidney,
                 to: s.urine,
                 k_per_h: cl_r / cap_organ[kidney_i],
@@ -211,12 +207,12 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             } else {
                 (s.faeces, s.faeces)
             };
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from: s.lumen[seg],
                 to: to_lumen,
                 k_per_h: k,
             });
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from: s.solid[seg],
                 to: to_solid,
                 k_per_h: k,
@@ -242,7 +238,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                     s.enterocytes[seg - SMALL_INTESTINE.start]
                 };
                 if ka > 0.0 {
-                    transfers.push(Transfer {
+                    terms.transfers.push(Transfer {
                         from: s.lumen[seg],
                         to,
                         k_per_h: ka,
@@ -262,12 +258,12 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let si_i = ORGANS.iter().position(|o| *o == "small_intestine").unwrap();
         for ((&ent, sh), v) in s.enterocytes.iter().zip(share).zip(v_ent) {
             let q_villi = phys.gut.villous_blood_flow_l_per_h * sh;
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from: ent,
                 to: s.portal,
                 k_per_h: q_villi / v,
             });
-            transfers.push(Transfer {
+            terms.transfers.push(Transfer {
                 from: si,
                 to: ent,
                 k_per_h: q_villi * fu / cap_organ[si_i],
@@ -407,7 +403,8 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                             kinact_per_h: 0.0,
                         });
                     }
-                    for m in metabolism
+                    for m in terms
+                        .metabolism
                         .iter_mut()
                         .filter(|m: &&mut Metabolism| m.enzyme == es.state)
                     {
@@ -421,9 +418,10 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
 
     Ok(Model {
         layout,
-        transfers,
-        saturable,
-        metabolism,
+        transfers: terms.transfers,
+        formations: terms.formations,
+        saturable: terms.saturable,
+        metabolism: terms.metabolism,
         turnover,
         releases: Vec::new(),
         dissolutions: Vec::new(),
@@ -433,24 +431,69 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
     })
 }
 
+/// Where pathway `p` of compound `c` puts the metabolite it forms at `site`: the
+/// metabolite's own liver (hepatic pathway) or the same segment's enterocytes (gut wall),
+/// at MW_metabolite / MW_parent mg per mg (one mole for one mole).
+fn product_of(
+    p: &Pathway,
+    site: EnzymeSite,
+    c: &Compound,
+    label: &str,
+    compounds: &[(Compound, String)],
+    layout: &Layout,
+) -> Result<Option<Product>> {
+    let Some(name) = p.metabolite.as_deref() else {
+        return Ok(None);
+    };
+    let k = compounds
+        .iter()
+        .position(|(m, _)| m.name == name)
+        .ok_or_else(|| {
+            PbpkError::invalid(
+                label,
+                "elimination[].metabolite",
+                format!(
+                    "{} forms \"{name}\", which is not among the model's compounds (the scenario loader adds it from compounds/{name}.toml)",
+                    c.name
+                ),
+            )
+        })?;
+    let m = &layout.compounds[k];
+    Ok(Some(Product {
+        state: match site {
+            EnzymeSite::Liver => m.organ("liver"),
+            EnzymeSite::Gut(i) => m.enterocytes[i],
+        },
+        formed: m.formed,
+        yield_mg_per_mg: compounds[k].0.mw() / c.mw(),
+    }))
+}
+
+/// The kinetic terms assembled so far.
+#[derive(Default)]
+struct Terms {
+    transfers: Vec<Transfer>,
+    formations: Vec<Formation>,
+    saturable: Vec<MichaelisMenten>,
+    metabolism: Vec<Metabolism>,
+}
+
 /// Add one pathway's metabolism at one site, `share` of the pathway's enzyme amount:
 /// by a dynamic enzyme state if there is one, else with the fixed baseline amount.
-#[allow(clippy::too_many_arguments)]
 fn add_pathway(
     p: &Pathway,
     share: f64,
     at: Probe,
     sink: usize,
     dynamic: Option<usize>,
-    transfers: &mut Vec<Transfer>,
-    saturable: &mut Vec<MichaelisMenten>,
-    metabolism: &mut Vec<Metabolism>,
+    product: Option<Product>,
+    terms: &mut Terms,
 ) {
     if share <= 0.0 || p.kinetics.clint_l_per_h() <= 0.0 {
         return;
     }
     if let (Some(enzyme), Some((rate_per_pmol, km))) = (dynamic, p.per_pmol()) {
-        metabolism.push(Metabolism {
+        terms.metabolism.push(Metabolism {
             substrate: at,
             from: at.state,
             to: sink,
@@ -458,24 +501,36 @@ fn add_pathway(
             rate_at_e0: rate_per_pmol * p.amount_pmol * share,
             km_mg_per_l: km,
             inhibitors: Vec::new(),
+            product,
         });
         return;
     }
     match p.kinetics {
-        Kinetics::Linear { clint_u_l_per_h } => transfers.push(Transfer {
-            from: at.state,
-            to: sink,
-            k_per_h: clint_u_l_per_h * share * at.scale_per_l,
-        }),
+        Kinetics::Linear { clint_u_l_per_h } => {
+            let k_per_h = clint_u_l_per_h * share * at.scale_per_l;
+            terms.transfers.push(Transfer {
+                from: at.state,
+                to: sink,
+                k_per_h,
+            });
+            if let Some(product) = product {
+                terms.formations.push(Formation {
+                    from: at.state,
+                    k_per_h,
+                    product,
+                });
+            }
+        }
         Kinetics::Saturable {
             vmax_mg_per_h,
             km_u_mg_per_l,
-        } => saturable.push(MichaelisMenten {
+        } => terms.saturable.push(MichaelisMenten {
             from: at.state,
             to: sink,
             vmax_mg_per_h: vmax_mg_per_h * share,
             km_mg_per_l: km_u_mg_per_l,
             scale_per_l: at.scale_per_l,
+            product,
         }),
     }
 }

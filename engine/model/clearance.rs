@@ -46,6 +46,8 @@ pub struct Pathway {
     /// Enzyme amount at the site the kinetics were scaled with (pmol; 0 if none).
     pub amount_pmol: f64,
     pub kinetics: Kinetics,
+    /// The compound this pathway forms, if any.
+    pub metabolite: Option<String>,
 }
 
 impl Pathway {
@@ -93,6 +95,7 @@ pub fn enzyme_pathways(
                 fu_mic,
                 scaling_factor,
                 in_gut,
+                metabolite,
                 ..
             } => {
                 let abundance = phys
@@ -163,6 +166,7 @@ pub fn enzyme_pathways(
                     enzyme: Some(enzyme.clone()),
                     amount_pmol,
                     kinetics,
+                    metabolite: metabolite.clone(),
                 });
             }
             Elimination::HepaticFitted {
@@ -181,6 +185,7 @@ pub fn enzyme_pathways(
                         kinetics: Kinetics::Linear {
                             clint_u_l_per_h: *clint_u_l_per_h,
                         },
+                        metabolite: None,
                     });
                 }
             }

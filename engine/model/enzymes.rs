@@ -58,6 +58,8 @@ pub struct Metabolism {
     /// Unbound Km (mg/L); `None` for a linear pathway.
     pub km_mg_per_l: Option<f64>,
     pub inhibitors: Vec<Inhibitor>,
+    /// The metabolite this pathway forms, if any.
+    pub product: Option<super::Product>,
 }
 
 impl Metabolism {
@@ -87,6 +89,7 @@ impl Metabolism {
         let r = self.rate(y);
         dy[self.to] += r;
         dy[self.from] -= r;
+        super::Product::add(&self.product, r, dy);
     }
 
     /// Adds (dv/dy) . w to out[to] and subtracts it from out[from].
@@ -125,6 +128,7 @@ impl Metabolism {
         }
         out[self.to] += d;
         out[self.from] -= d;
+        super::Product::add(&self.product, d, out);
     }
 }
 
@@ -294,8 +298,14 @@ mod tests {
                         kiu_mg_per_l: 0.4,
                     },
                 ],
+                // Forms a metabolite into state 5 (counter 6) at 1.2 mg per mg.
+                product: Some(crate::model::Product {
+                    state: 5,
+                    formed: 6,
+                    yield_mg_per_mg: 1.2,
+                }),
             };
-            let y = [0.8, 0.1, 0.9, 0.03, 0.5];
+            let y = [0.8, 0.1, 0.9, 0.03, 0.5, 0.2, 0.0];
             fd_check(|y, d| m.rhs(y, d), |y, w, o| m.jac_mul(y, w, o), &y);
         }
     }

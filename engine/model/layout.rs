@@ -3,8 +3,9 @@
 //! Per compound, in order: venous blood, arterial blood, portal vein, the 15 organs (in
 //! `ORGANS` order), the enterocytes of the 7 small-intestine segments (together: the body),
 //! then the gut lumen (dissolved drug in each of the 9 `GUT_SEGMENTS`), undissolved or
-//! unreleased product in each segment, and four sinks (metabolised in liver, metabolised
-//! in gut wall, excreted in urine, lost to faeces). After all compounds: one enzyme-amount
+//! unreleased product in each segment, four sinks (metabolised in liver, metabolised
+//! in gut wall, excreted in urine, lost to faeces) and a counter of the amount formed from
+//! parent compounds (metabolites; 0 otherwise). After all compounds: one enzyme-amount
 //! state (pmol) per enzyme and site whose amount can change (an inhibitor, inactivator or
 //! inducer of it is in the model).
 
@@ -31,6 +32,9 @@ pub struct CompoundStates {
     pub metabolised_gut: usize,
     pub urine: usize,
     pub faeces: usize,
+    /// Counter (mg): amount of this compound formed by its parents' metabolism so far. It
+    /// takes no part in the kinetics; mass balance: sum of the other states = dose + formed.
+    pub formed: usize,
     pub end: usize,
 }
 
@@ -51,7 +55,7 @@ pub struct EnzymeState {
 }
 
 impl CompoundStates {
-    pub const LEN: usize = 3 + ORGANS.len() + N_SI + 2 * N_SEG + 4;
+    pub const LEN: usize = 3 + ORGANS.len() + N_SI + 2 * N_SEG + 5;
 
     fn new(offset: usize) -> Self {
         let mut next = offset;
@@ -70,6 +74,7 @@ impl CompoundStates {
         let metabolised_gut = take();
         let urine = take();
         let faeces = take();
+        let formed = take();
         CompoundStates {
             offset,
             venous,
@@ -83,6 +88,7 @@ impl CompoundStates {
             metabolised_gut,
             urine,
             faeces,
+            formed,
             end: take(),
         }
     }
@@ -120,6 +126,7 @@ impl CompoundStates {
             _ if i == self.metabolised_gut => "metabolised_gut".into(),
             _ if i == self.urine => "urine".into(),
             _ if i == self.faeces => "faeces".into(),
+            _ if i == self.formed => "formed_from_parents".into(),
             _ => find(&self.organs, "", &ORGANS)
                 .or_else(|| find(&self.enterocytes, "enterocytes_", &si))
                 .or_else(|| find(&self.lumen, "lumen_", &GUT_SEGMENTS))

@@ -29,8 +29,39 @@ pub struct Transfer {
     pub k_per_h: f64,
 }
 
+/// A metabolite formed by a metabolism term of rate r (mg parent/h): `dA_state += yield r`
+/// and the metabolite's `formed` counter likewise; yield = MW_metabolite / MW_parent (mg
+/// of metabolite per mg of parent metabolised). The parent's amount goes to its own sink,
+/// so each compound's mass balance closes on its own.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Product {
+    pub state: usize,
+    pub formed: usize,
+    pub yield_mg_per_mg: f64,
+}
+
+impl Product {
+    /// Add the formation term for a parent rate r.
+    #[inline]
+    pub fn add(p: &Option<Product>, r: f64, dy: &mut [f64]) {
+        if let Some(p) = p {
+            dy[p.state] += p.yield_mg_per_mg * r;
+            dy[p.formed] += p.yield_mg_per_mg * r;
+        }
+    }
+}
+
+/// A linear metabolism term that forms a metabolite (its parent-side transfer is an
+/// ordinary `Transfer` to the sink): rate k A_from.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Formation {
+    pub from: usize,
+    pub k_per_h: f64,
+    pub product: Product,
+}
+
 /// Saturable elimination from `from` to `to`: v = vmax c / (km + |c|), c = scale x A_from
-/// (unbound concentration at the enzyme, mg/L).
+/// (unbound concentration at the enzyme, mg/L), forming `product` if given.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct MichaelisMenten {
     pub from: usize,
@@ -38,6 +69,7 @@ pub struct MichaelisMenten {
     pub vmax_mg_per_h: f64,
     pub km_mg_per_l: f64,
     pub scale_per_l: f64,
+    pub product: Option<Product>,
 }
 
 /// A zero-order input (IV infusion) into `state` on [start, end).
@@ -79,6 +111,8 @@ pub struct CompoundInfo {
 pub struct Model {
     pub layout: Layout,
     pub transfers: Vec<Transfer>,
+    /// Metabolites formed by linear pathways.
+    pub formations: Vec<Formation>,
     pub saturable: Vec<MichaelisMenten>,
     /// Metabolism by a dynamic enzyme amount, with reversible inhibition.
     pub metabolism: Vec<Metabolism>,
@@ -107,11 +141,15 @@ impl Model {
             dy[tr.to] += r;
             dy[tr.from] -= r;
         }
+        for f in &self.formations {
+            Product::add(&Some(f.product), f.k_per_h * y[f.from], dy);
+        }
         for m in &self.saturable {
             let c = m.scale_per_l * y[m.from];
             let r = m.vmax_mg_per_h * c / (m.km_mg_per_l + c.abs());
             dy[m.to] += r;
             dy[m.from] -= r;
+            Product::add(&m.product, r, dy);
         }
         for m in &self.metabolism {
             m.rhs(y, dy);
@@ -143,6 +181,9 @@ impl Model {
             out[tr.to] += r;
             out[tr.from] -= r;
         }
+        for f in &self.formations {
+            Product::add(&Some(f.product), f.k_per_h * v[f.from], out);
+        }
         for m in &self.saturable {
             let c = m.scale_per_l * y[m.from];
             let d =
@@ -150,6 +191,7 @@ impl Model {
             let r = d * v[m.from];
             out[m.to] += r;
             out[m.from] -= r;
+            Product::add(&m.product, r, out);
         }
         for m in &self.metabolism {
             m.jac_mul(y, v, out);
@@ -185,6 +227,10 @@ impl Model {
         for tr in &self.transfers {
             a[tr.to][tr.from] += tr.k_per_h;
             a[tr.from][tr.from] -= tr.k_per_h;
+        }
+        for f in &self.formations {
+            a[f.product.state][f.from] += f.k_per_h * f.product.yield_mg_per_mg;
+            a[f.product.formed][f.from] += f.k_per_h * f.product.yield_mg_per_mg;
         }
         a
     }
