@@ -16,16 +16,20 @@ fn rows() -> &'static [Row] {
 
 /// (category, recorded share within 2-fold, recorded n): a category may not fall below it
 /// (accuracy can only go up; raise the level when it does).
+///
+/// "interaction ratio" went from 4 of 8 to 4 of 10 when two IV-victim checks were added
+/// (clarithromycin_midazolam's IV arms and ritonavir_midazolam_iv): they separate hepatic
+/// from gut-wall inactivation and both miss; the 8 earlier rows did not change.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.67, 68),
     ("bioavailability", 0.81, 11),
-    ("interaction ratio", 0.5, 8),
+    ("interaction ratio", 0.4, 10),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 32] = [
+const KNOWN_MISSES: [(&str, &str, &str); 34] = [
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
@@ -40,6 +44,11 @@ const KNOWN_MISSES: [(&str, &str, &str); 32] = [
         "clarithromycin_midazolam",
         "auc_ratio",
         "51 vs 6.8: runaway auto-inactivation: clarithromycin inactivates the CYP3A4 that clears it, its own Cmax is 2.6x observed, and hepatic CYP3A4 falls to 1-2 %; microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented",
+    ),
+    (
+        "clarithromycin_midazolam",
+        "IV with clarithromycin/auc_ratio",
+        "12.2 vs 2.8 (Gorski 1998: IV midazolam CL 28 -> 10 L/h): the hepatic part alone is over-predicted 4.4-fold, so most of the oral miss is in the liver, where the model leaves 1-2 % of CYP3A4 and the observed clearance implies about a third. Mayhew 2000's HLM constants (5.49 uM, 0.072/min) are the most potent of the published HLM sets (Polasek 2006 29.5 uM / 0.05 per min, Ito 2003 41.4 uM / 0.042 per min: 16-24 % residual at 1 uM unbound against Mayhew's 2.8 %), and the auto-inactivation runaway (clarithromycin 2.6x) deepens it; HLM time-dependent-inhibition constants over-inactivate in vivo in general (Mao et al. Pharm Res 2016;33:1204: 58 % of 19 clinical DDIs within 2-fold from HLM, 95 % from hepatocytes in plasma)",
     ),
     (
         "clarithromycin_midazolam",
@@ -97,9 +106,14 @@ const KNOWN_MISSES: [(&str, &str, &str); 32] = [
         "the GITS Weibull comes from the USP in-vitro window (61 % released by 12 h), and the model peaks at 7.6 h against 15 h observed: in vivo the tablet delivers more slowly than in the dissolution test, and the colon (where most of it releases) absorbs with a generic Peff scale of 0.5 and 18 h residence; AUC is within 1.3-fold and the relative F to the capsule (0.63) matches the 0.65 reported",
     ),
     (
+        "ritonavir_midazolam_iv",
+        "auc_ratio",
+        "11.8 vs 5.9 (Mathias 2009: systemic midazolam CL 17 % of baseline at ritonavir 100 mg once daily): the model leaves 1.4-2.7 % of hepatic CYP3A4 where the clinical IV probe implies about 15 %. Ernest 2005's HLM KI/kinact (0.17 uM, 0.40/min, fu_inc 1) over-inactivate the liver in vivo, as the macrolides' HLM constants do (see clarithromycin_midazolam); the oral ratio (ritonavir_midazolam) stays within 2-fold because the gut wall is inactivated almost completely either way. The same excess keeps lopinavir's clearance too low under ritonavir. Design partly assumed (10 days, route inferred from the title: see the scenario)",
+    ),
+    (
         "lpvr_nifedipine",
         "lopinavir/cmax_mg_per_L",
-        "lopinavir over-predicted (about 2x; Ctrough 3x, AUC 2.5x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
+        "lopinavir over-predicted (about 2x; Ctrough 3x, AUC 2.5x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc) where systemic midazolam clearance under ritonavir 100 mg implies about 15 % (ritonavir_midazolam_iv, Mathias 2009), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
     ),
     (
         "lpvr_nifedipine",
