@@ -6,7 +6,7 @@
 use crate::data::compound::{Compound, Formulation};
 use crate::data::physiology::{Physiology, GUT_SEGMENTS};
 use crate::data::scenario::{Arm, Route};
-use crate::model::gut::{Dissolution, Release};
+use crate::model::gut::{Dissolution, Release, ReleaseShape};
 use crate::model::{Infusion, Model};
 
 /// An instantaneous addition of `amount_mg` to `state` at `t_h`.
@@ -105,45 +105,42 @@ impl Regimen {
         for (k, f, dose) in &self.solids {
             let st = &model.layout.compounds[*k];
             for (seg, name) in GUT_SEGMENTS.iter().enumerate() {
-                match f {
-                    Formulation::Weibull {
-                        lag_h, td_h, beta, ..
-                    } => model.releases.push(Release {
+                if let Some((lag_h, shape)) = release_profile(f) {
+                    model.releases.push(Release {
                         compound: *k,
                         from: st.solid[seg],
                         to: st.lumen[seg],
-                        lag_h: *lag_h,
-                        td_h: *td_h,
-                        beta: *beta,
-                    }),
-                    Formulation::Particles {
-                        radius_um,
-                        density_g_per_ml,
-                        diffusion_cm2_per_s,
-                        ..
-                    } => {
-                        let cs = compounds[*k]
-                            .absorption
-                            .as_ref()
-                            .and_then(|a| a.solubility_mg_per_ml.as_ref())
-                            .map_or(0.0, |s| s.value);
-                        let r0_cm = radius_um * 1e-4;
-                        let h_cm = r0_cm.min(30e-4);
-                        let rho_mg_per_ml = density_g_per_ml * 1000.0;
-                        // 3 D M0^(1/3) / (rho r0 h), per second -> per hour.
-                        let k_nw = 3.0 * diffusion_cm2_per_s * dose.cbrt()
-                            / (rho_mg_per_ml * r0_cm * h_cm)
-                            * 3600.0;
-                        model.dissolutions.push(Dissolution {
-                            solid: st.solid[seg],
-                            dissolved: st.lumen[seg],
-                            k: k_nw,
-                            solubility_mg_per_ml: cs,
-                            fluid_volume_ml: phys.gut.segments[*name].fluid_volume_l * 1000.0,
-                            eps_mg: 1e-9 * dose,
-                        });
-                    }
-                    Formulation::Solution { .. } => {}
+                        lag_h,
+                        shape,
+                    });
+                }
+                if let Formulation::Particles {
+                    radius_um,
+                    density_g_per_ml,
+                    diffusion_cm2_per_s,
+                    ..
+                } = f
+                {
+                    let cs = compounds[*k]
+                        .absorption
+                        .as_ref()
+                        .and_then(|a| a.solubility_mg_per_ml.as_ref())
+                        .map_or(0.0, |s| s.value);
+                    let r0_cm = radius_um * 1e-4;
+                    let h_cm = r0_cm.min(30e-4);
+                    let rho_mg_per_ml = density_g_per_ml * 1000.0;
+                    // 3 D M0^(1/3) / (rho r0 h), per second -> per hour.
+                    let k_nw = 3.0 * diffusion_cm2_per_s * dose.cbrt()
+                        / (rho_mg_per_ml * r0_cm * h_cm)
+                        * 3600.0;
+                    model.dissolutions.push(Dissolution {
+                        solid: st.solid[seg],
+                        dissolved: st.lumen[seg],
+                        k: k_nw,
+                        solubility_mg_per_ml: cs,
+                        fluid_volume_ml: phys.gut.segments[*name].fluid_volume_l * 1000.0,
+                        eps_mg: 1e-9 * dose,
+                    });
                 }
             }
         }
@@ -162,12 +159,18 @@ impl Regimen {
         }
     }
 
-    /// Release-profile breakpoints: the end of each Weibull lag after a dose.
+    /// Release-profile breakpoints: the end of each lag after a dose, and the end of a
+    /// zero-order delivery.
     pub fn release_breakpoints(&self) -> Vec<f64> {
         let mut b = Vec::new();
         for (k, f, _) in &self.solids {
-            if let Formulation::Weibull { lag_h, .. } = f {
-                b.extend(self.dose_times(*k).iter().map(|t| t + lag_h));
+            let ends: Vec<f64> = match release_profile(f) {
+                Some((lag, ReleaseShape::ZeroOrder { duration_h })) => vec![lag, lag + duration_h],
+                Some((lag, ReleaseShape::Weibull { .. })) => vec![lag],
+                None => vec![],
+            };
+            for t in self.dose_times(*k) {
+                b.extend(ends.iter().map(|e| t + e));
             }
         }
         b
@@ -227,5 +230,30 @@ impl Regimen {
         let mut t: Vec<f64> = self.doses(k).into_iter().map(|d| d.0).collect();
         t.dedup();
         t
+    }
+}
+
+/// The lag and release shape of a modified-release formulation (none for a solution or
+/// particles).
+fn release_profile(f: &Formulation) -> Option<(f64, ReleaseShape)> {
+    match f {
+        Formulation::Weibull {
+            lag_h, td_h, beta, ..
+        } => Some((
+            *lag_h,
+            ReleaseShape::Weibull {
+                td_h: *td_h,
+                beta: *beta,
+            },
+        )),
+        Formulation::ZeroOrder {
+            lag_h, duration_h, ..
+        } => Some((
+            *lag_h,
+            ReleaseShape::ZeroOrder {
+                duration_h: *duration_h,
+            },
+        )),
+        Formulation::Solution { .. } | Formulation::Particles { .. } => None,
     }
 }

@@ -421,7 +421,7 @@ pub fn integrate_from<S: System>(
         first = false;
         active = active_states(sys, &full, just_after(t), &seeds, &active);
         // The phase runs to the first later stop that sets a state outside it moving: a
-        // dose or infusion into it, or a term that switches on there (a Weibull release
+        // dose or infusion into it, or a term that switches on there (a modified release
         // after its lag time moves product into the lumen).
         let later: Vec<f64> = stops.iter().copied().filter(|&s| s > t).collect();
         let phase_end = later

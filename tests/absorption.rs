@@ -20,9 +20,8 @@ end_h = 72
     )
 }
 
-#[test]
-fn very_permeable_drug_without_gut_metabolism_has_fa_and_fg_of_one() {
-    let ws = Workspace::new();
+/// The shared linear test compound made very permeable and without gut metabolism.
+fn permeable_compound() -> String {
     let text = LINEAR_COMPOUND
         .replace(
             "peff_cm_per_s = { value = 1.5e-5",
@@ -32,7 +31,17 @@ fn very_permeable_drug_without_gut_metabolism_has_fa_and_fg_of_one() {
             "clint_ul_per_min_per_mg = 50.0",
             "clint_ul_per_min_per_mg = 50.0\nin_gut = false",
         );
-    ws.write("compounds/linear_test.toml", &text);
+    assert!(
+        text.contains("1.0e-2") && text.contains("in_gut = false"),
+        "LINEAR_COMPOUND changed: update this test"
+    );
+    text
+}
+
+#[test]
+fn very_permeable_drug_without_gut_metabolism_has_fa_and_fg_of_one() {
+    let ws = Workspace::new();
+    ws.write("compounds/linear_test.toml", &permeable_compound());
     let path = ws.write("s.toml", &scenario("linear_test", ""));
     let r = run_path(&path, &RunOptions::default());
     let f = r.arms[0].compounds[0].fractions.unwrap();
@@ -113,4 +122,56 @@ fn extended_release_nifedipine_peaks_later_and_lower_than_the_capsule() {
     assert!(b.nca.cmax < 0.5 * a.nca.cmax);
     // Release continues in the colon, where Peff is lower, and some tablet leaves unreleased.
     assert!(b.fractions.unwrap().fa < a.fractions.unwrap().fa);
+}
+
+#[test]
+fn zero_order_release_delivers_the_dose_like_a_solution_only_later() {
+    // A very permeable drug without gut metabolism, released at a constant rate over 2 h
+    // after a 1 h lag: almost everything is delivered and absorbed (a little product leaves
+    // the colon before it is empty), the exposure is a solution's times fa (the model is
+    // linear and the colon has no metabolism), and concentrations rise while the pump
+    // delivers, so the peak comes at the end of delivery (lag + duration), not before.
+    let ws = Workspace::new();
+    let text = permeable_compound()
+        + r#"
+[[formulation]]
+kind = "solution"
+name = "solution"
+
+[[formulation]]
+kind = "zero_order"
+name = "pump"
+lag_h = 1.0
+duration_h = 2.0
+source = "test product"
+"#;
+    ws.write("compounds/linear_test.toml", &text);
+    let run = |f: &str| {
+        let extra = format!(", formulation = \"{f}\"");
+        let path = ws.write(&format!("{f}.toml"), &scenario("linear_test", &extra));
+        run_path(&path, &RunOptions::default())
+    };
+    let (sol, pump) = (run("solution"), run("pump"));
+    let (a, b) = (&sol.arms[0].compounds[0], &pump.arms[0].compounds[0]);
+    let fa = b.fractions.unwrap().fa;
+    let auc_ratio = b.nca.auc_inf.unwrap() / a.nca.auc_inf.unwrap();
+    println!(
+        "solution: Cmax {:.4} at {:.2} h; pump: Cmax {:.4} at {:.2} h, fa {fa:.6}, AUC ratio {auc_ratio:.6}, mass balance {:.1e}",
+        a.nca.cmax, a.nca.tmax, b.nca.cmax, b.nca.tmax, pump.arms[0].mass_balance_rel_error
+    );
+    assert!(fa > 0.99 && fa < 1.0, "fa = {fa}");
+    assert!(
+        (auc_ratio - fa).abs() < 1e-3,
+        "AUC ratio {auc_ratio} vs fa {fa}"
+    );
+    assert!(pump.arms[0].mass_balance_rel_error < 1e-6);
+    assert!(
+        b.nca.tmax > 2.9 && b.nca.tmax < 3.3,
+        "peak at the end of delivery (3 h): {}",
+        b.nca.tmax
+    );
+    assert!(
+        b.nca.cmax < a.nca.cmax,
+        "spread over 2 h, the peak is lower"
+    );
 }

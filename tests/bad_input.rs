@@ -377,3 +377,21 @@ fn ontogeny_unknown_tissue_field_or_gut_abundance_is_rejected() {
         );
     }
 }
+
+#[test]
+fn zero_order_release_without_a_positive_duration_is_rejected() {
+    let nif = std::fs::read_to_string(repo().join("compounds/nifedipine.toml")).unwrap();
+    assert!(
+        nif.contains("duration_h = 15.84"),
+        "nifedipine.toml changed: update this test"
+    );
+    let bad = nif.replace("duration_h = 15.84", "duration_h = 0.0");
+    expect_error_with(
+        &GOOD.replace(
+            "\"midazolam\", route = \"oral\", mg = 7.5",
+            "\"nifedipine\", route = \"oral\", mg = 10",
+        ),
+        &[("compounds/nifedipine.toml", &bad)],
+        &["nifedipine.toml", "formulation[1].duration_h"],
+    );
+}

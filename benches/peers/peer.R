@@ -142,6 +142,10 @@ release_rate <- function(p, r, t) {
   if (length(dts) == 0) return(0)
   tau <- t - dts[length(dts)] - r$lag_h
   if (tau <= 0) return(0)
+  if (identical(r$shape, "zero_order")) {
+    h <- if (tau < r$duration_h) 1 / (r$duration_h - tau) else p$max_release
+    return(min(h, p$max_release))
+  }
   min(r$beta / r$td_h * (tau / r$td_h)^(r$beta - 1), p$max_release)
 }
 

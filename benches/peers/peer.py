@@ -138,7 +138,11 @@ class Problem:
         tau = t - t0 - r["lag_h"]
         if tau <= 0.0:
             return 0.0
-        h = r["beta"] / r["td_h"] * (tau / r["td_h"]) ** (r["beta"] - 1.0)
+        if r.get("shape") == "zero_order":
+            d = r["duration_h"]
+            h = 1.0 / (d - tau) if tau < d else self.max_release
+        else:
+            h = r["beta"] / r["td_h"] * (tau / r["td_h"]) ** (r["beta"] - 1.0)
         return min(h, self.max_release)
 
     def set_segment(self, t0, t1):

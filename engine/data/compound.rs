@@ -181,8 +181,9 @@ pub struct PeffPrediction {
 
 /// An oral product. `solution` dissolves at once; `particles` dissolve by Noyes-Whitney
 /// (Hintz & Johnson 1989: spheres, diffusion layer thickness = min(radius, 30 um));
-/// `weibull` releases by a Weibull profile F(t) = 1 - exp(-((t - lag)/td)^beta) while the
-/// unreleased product moves down the gut (modified release).
+/// `weibull` releases by a Weibull profile F(t) = 1 - exp(-((t - lag)/td)^beta) and
+/// `zero_order` at a constant rate, F(t) = (t - lag)/D (osmotic pumps), while the unreleased
+/// product moves down the gut (modified release).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Formulation {
@@ -207,6 +208,13 @@ pub enum Formulation {
         beta: f64,
         source: String,
     },
+    ZeroOrder {
+        name: String,
+        #[serde(default)]
+        lag_h: f64,
+        duration_h: f64,
+        source: String,
+    },
 }
 
 fn default_density() -> f64 {
@@ -218,7 +226,8 @@ impl Formulation {
         match self {
             Formulation::Solution { name, .. }
             | Formulation::Particles { name, .. }
-            | Formulation::Weibull { name, .. } => name,
+            | Formulation::Weibull { name, .. }
+            | Formulation::ZeroOrder { name, .. } => name,
         }
     }
     pub fn is_solid(&self) -> bool {
@@ -605,6 +614,16 @@ impl Compound {
                     c.non_negative(&f("lag_h"), *lag_h)?;
                     c.positive(&f("td_h"), *td_h)?;
                     c.positive(&f("beta"), *beta)?;
+                    c.source(&f("source"), source)?;
+                }
+                Formulation::ZeroOrder {
+                    lag_h,
+                    duration_h,
+                    source,
+                    ..
+                } => {
+                    c.non_negative(&f("lag_h"), *lag_h)?;
+                    c.positive(&f("duration_h"), *duration_h)?;
                     c.source(&f("source"), source)?;
                 }
             }

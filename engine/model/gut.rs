@@ -1,12 +1,18 @@
 //! Oral products in the gut lumen: modified release and particle dissolution.
 //!
-//! Release (Weibull): the unreleased product in a segment releases drug into that
-//! segment's lumen at the Weibull hazard of the time since the compound's latest dose,
-//!   h(tau) = (beta / td) ((tau - lag) / td)^(beta - 1)   for tau > lag,
-//! so that, with nothing lost to the faeces, the released fraction is
-//! F(tau) = 1 - exp(-((tau - lag) / td)^beta) (Weibull, as fitted to dissolution profiles;
-//! Costa & Sousa Lobo, Eur J Pharm Sci 2001;13:123). The product moves down the gut with the
-//! same first-order transit as the fluid, and unreleased drug reaching the end is excreted.
+//! Release: the unreleased product in a segment releases drug into that segment's lumen at
+//! the hazard h(tau) = F'(tau) / (1 - F(tau)) of its release profile F, tau the time since
+//! the compound's latest dose, so that, with nothing lost to the faeces, the released
+//! fraction is F(tau) wherever the product is:
+//! * Weibull (as fitted to dissolution profiles; Costa & Sousa Lobo, Eur J Pharm Sci
+//!   2001;13:123): F = 1 - exp(-((tau - lag) / td)^beta),
+//!   h = (beta / td) ((tau - lag) / td)^(beta - 1)   for tau > lag;
+//! * zero order (osmotic pumps such as nifedipine GITS/OROS: a constant delivery rate,
+//!   Theeuwes F, J Pharm Sci 1975;64:1987): F = (tau - lag) / D,
+//!   h = 1 / (D - (tau - lag))   for lag < tau < lag + D (the whole dose over D hours).
+//!
+//! The product moves down the gut with the same first-order transit as the fluid, and
+//! unreleased drug reaching the end is excreted.
 //!
 //! Dissolution (Noyes-Whitney for monodisperse spheres; Hintz & Johnson, Int J Pharm
 //! 1989;51:9): N spheres of initial radius r0 and density rho have surface
@@ -24,8 +30,16 @@ pub struct Release {
     pub from: usize,
     pub to: usize,
     pub lag_h: f64,
-    pub td_h: f64,
-    pub beta: f64,
+    #[serde(flatten)]
+    pub shape: ReleaseShape,
+}
+
+/// The release profile after the lag time (exported as `"shape"` beside its constants).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum ReleaseShape {
+    Weibull { td_h: f64, beta: f64 },
+    ZeroOrder { duration_h: f64 },
 }
 
 impl Release {
@@ -38,7 +52,12 @@ impl Release {
         if tau <= 0.0 {
             return 0.0;
         }
-        let h = self.beta / self.td_h * (tau / self.td_h).powf(self.beta - 1.0);
+        let h = match self.shape {
+            ReleaseShape::Weibull { td_h, beta } => beta / td_h * (tau / td_h).powf(beta - 1.0),
+            // Past lag + D nothing is left to release; the capped hazard empties any rest.
+            ReleaseShape::ZeroOrder { duration_h } if tau < duration_h => 1.0 / (duration_h - tau),
+            ReleaseShape::ZeroOrder { .. } => MAX_RELEASE_RATE_PER_H,
+        };
         h.min(MAX_RELEASE_RATE_PER_H)
     }
 }
@@ -92,6 +111,23 @@ impl Dissolution {
 mod tests {
     use super::*;
 
+    /// Integrate dU/dt = -h(t) U (trapezoidal rule in the exponent) from `t0` on, and
+    /// return (t, U) at the first steps reaching each time in `at` (ascending).
+    fn remaining(r: &Release, dose: &[f64], t0: f64, at: &[f64]) -> Vec<(f64, f64)> {
+        let (mut u, dt, mut t) = (1.0, 1e-4, t0);
+        let mut out = Vec::new();
+        for &a in at {
+            while t < a - dt / 2.0 {
+                let k1 = r.rate_per_h(t, dose);
+                let k2 = r.rate_per_h(t + dt, dose);
+                u *= (-(k1 + k2) / 2.0 * dt).exp();
+                t += dt;
+            }
+            out.push((t, u));
+        }
+        out
+    }
+
     #[test]
     fn weibull_hazard_integrates_to_the_weibull_release() {
         let r = Release {
@@ -99,22 +135,41 @@ mod tests {
             from: 0,
             to: 1,
             lag_h: 0.5,
-            td_h: 6.0,
-            beta: 1.4,
+            shape: ReleaseShape::Weibull {
+                td_h: 6.0,
+                beta: 1.4,
+            },
         };
-        // Integrate dU/dt = -h U from the dose at t = 2 h; compare U(t) with exp(-((t-lag)/td)^b).
-        let dose = [2.0];
-        let mut u = 1.0;
-        let dt = 1e-4;
-        let mut t = 2.0;
-        while t < 14.0 {
-            let k1 = r.rate_per_h(t, &dose);
-            let k2 = r.rate_per_h(t + dt, &dose);
-            u *= (-(k1 + k2) / 2.0 * dt).exp();
-            t += dt;
-        }
+        // U(t) after a dose at t = 2 h against exp(-((t - 2 - lag)/td)^beta).
+        let [(t, u)] = remaining(&r, &[2.0], 2.0, &[14.0])[..] else {
+            unreachable!()
+        };
         let expected = (-((t - 2.0 - 0.5) / 6.0_f64).powf(1.4)).exp();
         assert!((u - expected).abs() < 1e-6, "{u} vs {expected}");
+    }
+
+    #[test]
+    fn zero_order_hazard_releases_the_dose_at_a_constant_rate() {
+        let r = Release {
+            compound: 0,
+            from: 0,
+            to: 1,
+            lag_h: 2.0,
+            shape: ReleaseShape::ZeroOrder { duration_h: 16.0 },
+        };
+        // After a dose at t = 1 h: U(t) = 1 - (t - 1 - lag) / D until lag + D, then 0.
+        let dose = [1.0];
+        let u = remaining(&r, &dose, 1.0, &[11.0, 17.0, 25.0]);
+        for &(t, u) in &u[..2] {
+            let expected = 1.0 - (t - 1.0 - 2.0) / 16.0;
+            assert!((u - expected).abs() < 1e-5, "t {t}: {u} vs {expected}");
+        }
+        assert!(
+            u[2].1 < 1e-9,
+            "everything is released by lag + D: {} left",
+            u[2].1
+        );
+        assert_eq!(r.rate_per_h(2.5, &dose), 0.0, "nothing during the lag");
     }
 
     #[test]

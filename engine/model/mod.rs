@@ -17,7 +17,7 @@ pub mod partition;
 
 pub use assemble::assemble;
 pub use enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Turnover};
-pub use gut::{Dissolution, Release};
+pub use gut::{Dissolution, Release, ReleaseShape};
 pub use layout::{CompoundStates, EnzymeSite, Layout};
 
 /// A linear first-order transfer `dA_to += k A_from`, `dA_from -= k A_from` (to == None:
