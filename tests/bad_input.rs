@@ -378,20 +378,43 @@ fn ontogeny_unknown_tissue_field_or_gut_abundance_is_rejected() {
     }
 }
 
+/// Dose a shipped compound orally in the good scenario, with one line of its file replaced,
+/// and expect an error that names every string in `must_contain`.
+fn expect_compound_line_error(compound: &str, line: &str, bad_line: &str, must_contain: &[&str]) {
+    let rel = format!("compounds/{compound}.toml");
+    let text = std::fs::read_to_string(repo().join(&rel)).unwrap();
+    assert!(text.contains(line), "{rel} changed: update this test");
+    let scenario = GOOD.replace(
+        "\"midazolam\", route = \"oral\", mg = 7.5",
+        &format!("\"{compound}\", route = \"oral\", mg = 10"),
+    );
+    expect_error_with(
+        &scenario,
+        &[(rel.as_str(), &text.replace(line, bad_line))],
+        must_contain,
+    );
+}
+
 #[test]
 fn zero_order_release_without_a_positive_duration_is_rejected() {
-    let nif = std::fs::read_to_string(repo().join("compounds/nifedipine.toml")).unwrap();
-    assert!(
-        nif.contains("duration_h = 15.84"),
-        "nifedipine.toml changed: update this test"
-    );
-    let bad = nif.replace("duration_h = 15.84", "duration_h = 0.0");
-    expect_error_with(
-        &GOOD.replace(
-            "\"midazolam\", route = \"oral\", mg = 7.5",
-            "\"nifedipine\", route = \"oral\", mg = 10",
-        ),
-        &[("compounds/nifedipine.toml", &bad)],
+    expect_compound_line_error(
+        "nifedipine",
+        "duration_h = 15.84",
+        "duration_h = 0.0",
         &["nifedipine.toml", "formulation[1].duration_h"],
+    );
+}
+
+#[test]
+fn acid_degradation_with_an_impossible_ph_is_rejected() {
+    expect_compound_line_error(
+        "clarithromycin",
+        "ph = 1.39",
+        "ph = 139",
+        &[
+            "clarithromycin.toml",
+            "absorption.acid_degradation.ph",
+            "[0, 14]",
+        ],
     );
 }

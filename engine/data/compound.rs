@@ -166,6 +166,24 @@ pub struct Absorption {
     /// Solubility in intestinal fluid (mg/mL); needed by `particles` formulations.
     #[serde(default)]
     pub solubility_mg_per_ml: Option<Sourced>,
+    /// Acid-catalysed degradation of dissolved drug in the gut lumen, measured in vitro.
+    #[serde(default)]
+    pub acid_degradation: Option<AcidDegradation>,
+}
+
+/// Specific acid catalysis of dissolved drug in the lumen: pseudo-first-order half-life
+/// `half_life_h` measured at `ph` (37 C); in a segment of pH p the rate constant is
+///   k = ln 2 / half_life_h x 10^(ph - p)
+/// (rate proportional to [H+]; e.g. the macrolides, Nakagawa Y et al. Chem Pharm Bull
+/// 1992;40:725). Undissolved and unreleased product is not degraded.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcidDegradation {
+    pub half_life_h: f64,
+    pub ph: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// Winiwarter S et al. J Med Chem 1998;41:4939-4949 (PLS model of human jejunal Peff):
@@ -554,6 +572,17 @@ impl Compound {
             }
             if let Some(sol) = &a.solubility_mg_per_ml {
                 c.sourced_positive("absorption.solubility_mg_per_ml", sol)?;
+            }
+            if let Some(d) = &a.acid_degradation {
+                c.positive("absorption.acid_degradation.half_life_h", d.half_life_h)?;
+                if !(0.0..=14.0).contains(&d.ph) {
+                    return Err(PbpkError::invalid(
+                        path,
+                        "absorption.acid_degradation.ph",
+                        format!("must be a pH in [0, 14], got {}", d.ph),
+                    ));
+                }
+                c.source("absorption.acid_degradation.source", &d.source)?;
             }
         }
         for (i, fm) in self.formulation.iter().enumerate() {

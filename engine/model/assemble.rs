@@ -218,6 +218,22 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 k_per_h: k,
             });
         }
+        // Acid-catalysed degradation of dissolved drug in the lumen (to the faeces sink:
+        // lost in the gut), k = ln 2 / t1/2 x 10^(pH_ref - pH_segment).
+        if let Some(d) = absorption.and_then(|a| a.acid_degradation.as_ref()) {
+            for (seg, name) in GUT_SEGMENTS.iter().enumerate() {
+                let k = std::f64::consts::LN_2 / d.half_life_h
+                    * 10f64.powf(d.ph - phys.gut.segments[*name].ph);
+                // Above about pH 5 a gastric-acid-labile drug is stable: keep the Jacobian sparse.
+                if k > 1e-6 {
+                    terms.transfers.push(Transfer {
+                        from: s.lumen[seg],
+                        to: s.faeces,
+                        k_per_h: k,
+                    });
+                }
+            }
+        }
         // Permeation: ka = 2 Peff / R, into the enterocytes (small intestine) or the
         // large-intestine tissue (colon).
         if let Some(peff) = c.peff_cm_per_s() {
