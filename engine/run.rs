@@ -3,7 +3,7 @@
 
 use crate::analysis::nca::{nca, Nca};
 use crate::analysis::stats::{summarise, Stat};
-use crate::data::compound::Compound;
+use crate::data::compound::{Compound, Formulation};
 use crate::data::library::{Kind, Library};
 use crate::data::physiology::{Physiology, Sex, ORGANS};
 use crate::data::population::Population;
@@ -271,6 +271,34 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                             c.name, this.unwrap_or_default(), o.unwrap_or_default()
                         ),
                     ));
+                }
+                // A release runs on the time since the compound's latest dose: a zero-order
+                // product must be empty before the next dose.
+                if let Some(Formulation::ZeroOrder {
+                    name,
+                    lag_h,
+                    duration_h,
+                    ..
+                }) = c.formulation(d.formulation.as_deref())
+                {
+                    let mut times: Vec<f64> = arm
+                        .dose
+                        .iter()
+                        .filter(|e| e.compound == d.compound && e.route == Route::Oral)
+                        .flat_map(|e| e.times_h())
+                        .collect();
+                    times.sort_by(f64::total_cmp);
+                    let need = ((lag_h + duration_h) * 1000.0).round() / 1000.0;
+                    if let Some(w) = times.windows(2).find(|w| w[1] - w[0] < need) {
+                        return Err(PbpkError::invalid(
+                            label,
+                            format!("arm[{i}].dose[{j}]"),
+                            format!(
+                                "{}'s zero-order product \"{name}\" delivers for {need} h after a dose (lag_h + duration_h), but doses at {} h and {} h are closer: space its oral doses at least {need} h apart",
+                                c.name, w[0], w[1]
+                            ),
+                        ));
+                    }
                 }
             }
         }

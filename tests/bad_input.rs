@@ -409,12 +409,24 @@ fn zero_order_release_without_a_positive_duration_is_rejected() {
 fn acid_degradation_with_an_impossible_ph_is_rejected() {
     expect_compound_line_error(
         "clarithromycin",
-        "ph = 1.39",
-        "ph = 139",
+        "[absorption]\n",
+        "[absorption]\nacid_degradation = { half_life_h = 0.28, ph = 139, source = \"test\" }\n",
         &[
             "clarithromycin.toml",
             "absorption.acid_degradation.ph",
             "[0, 14]",
         ],
     );
+}
+
+#[test]
+fn zero_order_doses_closer_than_their_delivery_are_rejected() {
+    // The ER tablet delivers for 2.26 + 15.84 h: a 12-hourly regimen would overlap.
+    let text = GOOD
+        .replace(
+            "\"midazolam\", route = \"oral\", mg = 7.5, at_h = 0",
+            "\"nifedipine\", route = \"oral\", mg = 30, at_h = 0, every_h = 12, times = 2, formulation = \"er_tablet\"",
+        )
+        .replace("end_h = 12", "end_h = 48");
+    expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "18.1"]);
 }

@@ -15,7 +15,8 @@ fn rows() -> &'static [Row] {
 }
 
 /// (category, recorded share within 2-fold, recorded n): a category may not fall below it
-/// (accuracy can only go up; raise the level when it does).
+/// (accuracy can only go up; raise the level when it does; a level is lowered only when new,
+/// harder observations join a category, and the reason is written here).
 ///
 /// "interaction ratio" went from 4 of 8 to 4 of 10 when two IV-victim checks were added
 /// (clarithromycin_midazolam's IV arms and ritonavir_midazolam_iv): they separate hepatic
@@ -29,7 +30,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 36] = [
+const KNOWN_MISSES: [(&str, &str, &str); 37] = [
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
@@ -42,13 +43,18 @@ const KNOWN_MISSES: [(&str, &str, &str); 36] = [
     ),
     (
         "clarithromycin_midazolam",
-        "auc_ratio",
-        "39.5 vs 6.8: clarithromycin inactivates the CYP3A4 that clears it and hepatic CYP3A4 falls to 2-4 % (its own steady-state Cmax is now 1.4x observed, 2.6x before gastric acid degradation was modelled); the IV arms show that the liver carries most of the miss (see the IV ratio); microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented",
+        "clarithromycin/auc_ratio",
+        "51 vs 6.8: runaway auto-inactivation: clarithromycin inactivates the CYP3A4 that clears it, its own Cmax is 2.6x observed, and hepatic CYP3A4 falls to 1-2 %; the IV arms show that the liver carries most of the miss (see the IV ratio); microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented (gastric acid degradation was tried and not applied: see compounds/clarithromycin.toml)",
+    ),
+    (
+        "clarithromycin_midazolam",
+        "clarithromycin/cmax_mg_per_L",
+        "same runaway auto-inactivation (see the AUC ratio)",
     ),
     (
         "clarithromycin_midazolam",
         "IV with clarithromycin/auc_ratio",
-        "9.6 vs 2.8 (Gorski 1998: IV midazolam CL 28 -> 10 L/h): the hepatic part alone is over-predicted 3.4-fold, so most of the oral miss is in the liver, where the model leaves 2-4 % of CYP3A4 and the observed clearance implies about a third. Mayhew 2000's HLM constants (5.49 uM, 0.072/min) are the most potent of the published HLM sets (Polasek 2006 29.5 uM / 0.05 per min, Ito 2003 41.4 uM / 0.042 per min: 16-24 % residual at 1 uM unbound against Mayhew's 2.8 %), and auto-inactivation deepens it; HLM time-dependent-inhibition constants over-inactivate in vivo in general (Mao et al. Pharm Res 2016;33:1204: 58 % of 19 clinical DDIs within 2-fold from HLM, 95 % from hepatocytes in plasma)",
+        "12.2 vs 2.8 (Gorski 1998: IV midazolam CL 28 -> 10 L/h): the hepatic part alone is over-predicted 4.4-fold, so most of the oral miss is in the liver, where the model leaves 1-2 % of CYP3A4 and the observed clearance implies about a third. Mayhew 2000's HLM constants (5.49 uM, 0.072/min) are the most potent of the published HLM sets (Polasek 2006 29.5 uM / 0.05 per min, Ito 2003 41.4 uM / 0.042 per min: 16-24 % residual at 1 uM unbound against Mayhew's 2.8 %), and the auto-inactivation runaway (clarithromycin 2.6x) deepens it; HLM time-dependent-inhibition constants over-inactivate in vivo in general (Mao et al. Pharm Res 2016;33:1204: 58 % of 19 clinical DDIs within 2-fold from HLM, 95 % from hepatocytes in plasma)",
     ),
     (
         "erythromycin_midazolam",
@@ -98,12 +104,12 @@ const KNOWN_MISSES: [(&str, &str, &str); 36] = [
     (
         "nifedipine_er_oral",
         "cmax_mg_per_L",
-        "2.06x (2.37x with the earlier Weibull): the GITS delivers at zero order through the USP in-vitro window (6.3 %/h after 2.3 h, all by 18 h), and the model peaks at 9 h against 15 h observed; its dose-normalised AUC relative to the capsule is 0.95 against 0.65 reported (Am J Med 1987): in vivo the tablet delivers more slowly than in the dissolution test or leaves the colon before it is empty, and the colon (where most of it releases) absorbs with a generic Peff scale of 0.5 and 18 h residence; AUC is within 1.3-fold",
+        "2.06x (2.37x with the earlier Weibull): the GITS delivers at zero order through the USP in-vitro window (6.3 %/h after 2.3 h, all by 18 h), and the model peaks at 9 h against 15 h observed; its dose-normalised AUC relative to the capsule is 0.95 (0.90 with the Weibull; the 0.63 this note used to quote was the tablet's fa) against 0.65 reported (Am J Med 1987): in vivo the tablet delivers more slowly than in the dissolution test or leaves the colon before it is empty, and the colon (where most of it releases) absorbs with a generic Peff scale of 0.5 and 18 h residence; AUC is within 1.3-fold",
     ),
     (
         "ritonavir_midazolam_iv",
         "auc_ratio",
-        "12.0 vs 5.9 (Mathias 2009: systemic midazolam CL 17 % of baseline at ritonavir 100 mg once daily): the model leaves 1.4-2.7 % of hepatic CYP3A4 where the clinical IV probe implies about 15 %. Ernest 2005's HLM KI/kinact (0.17 uM, 0.40/min, fu_inc 1) over-inactivate the liver in vivo, as the macrolides' HLM constants do (see clarithromycin_midazolam); the oral ratio (ritonavir_midazolam) stays within 2-fold because the gut wall is inactivated almost completely either way. The same excess keeps lopinavir's clearance too low under ritonavir. Design partly assumed (10 days, route inferred from the title: see the scenario)",
+        "12.0 vs 5.9 (Mathias 2009: systemic midazolam CL 17 % of baseline at ritonavir 100 mg once daily): the model leaves 1.4-2.7 % of hepatic CYP3A4 where the clinical IV probe implies about 15 %. Ernest 2005's HLM KI/kinact (0.17 uM, 0.40/min, fu_inc 1) over-inactivate the liver in vivo, as the macrolides' HLM constants do (see clarithromycin_midazolam); the oral ratio (ritonavir_midazolam) stays within 2-fold because the gut wall is inactivated almost completely either way. The same excess keeps lopinavir's clearance too low under ritonavir. Design partly assumed (11 days, midazolam 1 h after the last dose, route inferred from the title: see the scenario)",
     ),
     (
         "ritonavir_oral",
@@ -192,6 +198,16 @@ const KNOWN_MISSES: [(&str, &str, &str); 36] = [
     ),
 ];
 
+/// Whether a known-miss entry names this observation: by metric, compound/metric,
+/// arm/metric, or metric@observed value (one of several observations of one metric).
+fn names(k: &(&str, &str, &str), o: &Row) -> bool {
+    k.0 == o.scenario
+        && (k.1 == o.metric
+            || k.1 == format!("{}/{}", o.compound, o.metric)
+            || k.1 == format!("{}/{}", o.arm, o.metric)
+            || k.1 == format!("{}@{}", o.metric, o.observed))
+}
+
 #[test]
 fn predictions_within_stated_folds_of_observations() {
     let mut failures = Vec::new();
@@ -213,13 +229,7 @@ fn predictions_within_stated_folds_of_observations() {
             ratio,
             if o.within_stated_fold { "ok" } else { "MISS" }
         );
-        let by_compound = format!("{}/{}", o.compound, o.metric);
-        // One of several observations of the same metric: "metric@observed value".
-        let by_value = format!("{}@{}", o.metric, o.observed);
-        let by_arm = format!("{}/{}", o.arm, o.metric);
-        let known = KNOWN_MISSES.iter().find(|k| {
-            k.0 == s && (k.1 == o.metric || k.1 == by_compound || k.1 == by_arm || k.1 == by_value)
-        });
+        let known = KNOWN_MISSES.iter().find(|k| names(k, o));
         match (o.within_stated_fold, known) {
             (true, None) | (false, Some(_)) => {}
             (false, None) => failures.push(format!(
@@ -234,10 +244,15 @@ fn predictions_within_stated_folds_of_observations() {
     }
     for k in KNOWN_MISSES {
         println!("known miss: {} {}: {}", k.0, k.1, k.2);
+        // Each entry is the first to name some missed observation (none is shadowed by an
+        // earlier, broader key, and none names nothing).
         assert!(
-            rows.iter().any(|r| r.scenario == k.0),
-            "known miss names {}, which has no observations",
-            k.0
+            rows.iter()
+                .any(|o| !o.within_stated_fold
+                    && KNOWN_MISSES.iter().find(|x| names(x, o)) == Some(&k)),
+            "known miss {} {} names no missed observation (or an earlier entry takes it)",
+            k.0,
+            k.1
         );
     }
     println!("{} observations checked", rows.len());

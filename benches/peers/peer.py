@@ -111,7 +111,7 @@ class Problem:
         self.lig_scale = np.array(lsc)
         self.lig_invk = np.array(lk)
         self.lig_kinact = np.array(lki)
-        # Modified release (Weibull hazard since the compound's latest dose, capped).
+        # Modified release (Weibull or zero-order hazard since the compound's latest dose, capped).
         self.releases = d["releases"]
         self.dose_times = [sorted(x) for x in d["dose_times"]]
         self.max_release = float(d.get("max_release_rate_per_h", 100.0))

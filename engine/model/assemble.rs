@@ -224,7 +224,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             for (seg, name) in GUT_SEGMENTS.iter().enumerate() {
                 let k = std::f64::consts::LN_2 / d.half_life_h
                     * 10f64.powf(d.ph - phys.gut.segments[*name].ph);
-                // Above about pH 5 a gastric-acid-labile drug is stable: keep the Jacobian sparse.
+                // Drop negligible terms (a drug labile at gastric pH barely degrades at pH 6).
                 if k > 1e-6 {
                     terms.transfers.push(Transfer {
                         from: s.lumen[seg],

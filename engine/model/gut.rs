@@ -20,8 +20,9 @@
 //!   dM/dt = -(3 D M0^(1/3) M^(2/3) / (rho r0 h)) max(Cs - C, 0),
 //! C the dissolved concentration in the segment fluid. No precipitation.
 
-/// Cap on the release hazard (1/h): a Weibull with beta < 1 starts with an infinite
-/// hazard; capped at 100/h (time constant 36 s) the profile differs negligibly.
+/// Cap on the release hazard (1/h): a Weibull with beta < 1 starts with an infinite hazard
+/// and a zero-order hazard grows without bound at lag + D; capped at 100/h (time constant
+/// 36 s) the profile differs negligibly.
 pub const MAX_RELEASE_RATE_PER_H: f64 = 100.0;
 
 #[derive(Debug, Clone, Copy, serde::Serialize)]
