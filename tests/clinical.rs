@@ -18,19 +18,20 @@ fn rows() -> &'static [Row] {
 /// (accuracy can only go up; raise the level when it does; a level is lowered only when new,
 /// harder observations join a category, and the reason is written here).
 ///
-/// "interaction ratio" went from 4 of 8 to 4 of 10 when two IV-victim checks were added
-/// (clarithromycin_midazolam's IV arms and ritonavir_midazolam_iv): they separate hepatic
-/// from gut-wall inactivation and both miss; the 8 earlier rows did not change.
+/// "interaction ratio" went from 4 of 8 to 4 of 11 in session 7 when three checks of the
+/// hepatic part of CYP3A4 inactivation were added (clarithromycin_midazolam's IV arms,
+/// ritonavir_midazolam_iv, ritonavir_amlodipine): all three miss, for one mechanism; the 8
+/// earlier rows did not change.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.67, 75),
     ("bioavailability", 0.81, 11),
-    ("interaction ratio", 0.4, 10),
+    ("interaction ratio", 0.36, 11),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 37] = [
+const KNOWN_MISSES: [(&str, &str, &str); 38] = [
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
@@ -110,6 +111,11 @@ const KNOWN_MISSES: [(&str, &str, &str); 37] = [
         "ritonavir_midazolam_iv",
         "auc_ratio",
         "12.0 vs 5.9 (Mathias 2009: systemic midazolam CL 17 % of baseline at ritonavir 100 mg once daily): the model leaves 1.4-2.7 % of hepatic CYP3A4 where the clinical IV probe implies about 15 %. Ernest 2005's HLM KI/kinact (0.17 uM, 0.40/min, fu_inc 1) over-inactivate the liver in vivo, as the macrolides' HLM constants do (see clarithromycin_midazolam); the oral ratio (ritonavir_midazolam) stays within 2-fold because the gut wall is inactivated almost completely either way. The same excess keeps lopinavir's clearance too low under ritonavir. Design partly assumed (11 days, midazolam 1 h after the last dose, route inferred from the title: see the scenario)",
+    ),
+    (
+        "ritonavir_amlodipine",
+        "auc_ratio",
+        "11.9 vs 2.57: amlodipine is a low-extraction drug whose clearance is 90 % hepatic CYP3A4, so its AUC ratio is set by the hepatic CYP3A4 that ritonavir leaves: 1-3 % in the model, about 15 % by the clinical IV probes (ritonavir_midazolam_iv); with 15 % the same fm would give about 4-5. Before session 7 the ratio was 50 (the renal route delivered 0.6 % of CL instead of the 10 % excreted unchanged). The observed regimen also holds paritaprevir, not simulated",
     ),
     (
         "ritonavir_oral",
