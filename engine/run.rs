@@ -250,9 +250,8 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                 }
             }
             if d.route == Route::Oral {
-                let this = c
-                    .formulation(d.formulation.as_deref())
-                    .map(|f| f.name().to_string());
+                let product = c.formulation(d.formulation.as_deref());
+                let this = product.as_ref().map(|f| f.name().to_string());
                 let other = arm
                     .dose
                     .iter()
@@ -279,7 +278,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                     lag_h,
                     duration_h,
                     ..
-                }) = c.formulation(d.formulation.as_deref())
+                }) = product
                 {
                     let mut times: Vec<f64> = arm
                         .dose
