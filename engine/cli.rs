@@ -66,6 +66,26 @@ pub enum Command {
         #[arg(long, default_value = "pediatric")]
         population: String,
     },
+    /// Local sensitivity analysis: rerun the scenario with each input of its compound files
+    /// (and the physiology's proteins, GFR and enzymes) 10 % up and down, and rank the inputs
+    /// by the normalised sensitivity d ln(output) / d ln(input) of the interaction ratios (or,
+    /// without comparisons, of every AUC and Cmax). Writes sensitivity.csv and tornado plots.
+    Sensitivity {
+        scenario: String,
+        /// Output folder (default out/<scenario file stem>_sensitivity).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Relative step: inputs are multiplied and divided by 1 + delta.
+        #[arg(long, default_value_t = 0.1)]
+        delta: f64,
+        /// Analyse only inputs whose owner:path contains this text (repeatable), e.g.
+        /// --param ritonavir:interaction or --param fu_plasma.
+        #[arg(long)]
+        param: Vec<String>,
+        /// Inputs printed per output.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
     /// Run every shipped scenario with observed values and write the qualification report
     /// (qualification.md, qualification.csv, goodness-of-fit plots).
     Qualify {
@@ -143,6 +163,30 @@ pub fn main_with(cli: Cli) -> Result<()> {
             out.push_str(&text);
             // A closed pipe (`pbpk child ... | head`) is not an error worth a panic.
             let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+            Ok(())
+        }
+        Command::Sensitivity {
+            scenario,
+            out,
+            delta,
+            param,
+            top,
+        } => {
+            let (s, lib, label) = Library::scenario(&scenario)?;
+            let dir = out.unwrap_or_else(|| {
+                let stem = std::path::Path::new(&scenario)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_else(|| "scenario".into());
+                PathBuf::from("out").join(format!("{stem}_sensitivity"))
+            });
+            let a = crate::sensitivity::analyse(&s, &lib, &label, delta, &param)?;
+            print!("{}", a.table(top));
+            crate::report::sensitivity::write(&a, &dir)?;
+            println!(
+                "\nAll inputs against all outputs: {}/sensitivity.csv (tornado plots beside it)",
+                dir.display()
+            );
             Ok(())
         }
         Command::Qualify { out } => {

@@ -29,6 +29,7 @@ pub mod prefix;
 pub mod qualify;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod solve;
 pub mod sparse_lu;
 pub mod trial;

@@ -485,14 +485,7 @@ pub fn run_scenario(
 
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
     let phys = &p.physiology;
-    // Arms in order, each starting from an earlier one where they share their history.
-    let mut arms = Vec::new();
-    let mut solved = Vec::new();
-    for arm in &s.arms {
-        let (run, sol) = run_arm_with(s, p, arm, opts, &[], &solved)?;
-        arms.push(run);
-        solved.push(sol);
-    }
+    let (arms, solved) = run_all_arms(s, p, opts)?;
     let mut summary = summarise_run(s, phys, &arms);
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
         let found = summary.comparisons.iter_mut().find(|o| o.is_of(cmp));
@@ -512,6 +505,30 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         subjects: Vec::new(),
         observed_data: p.observed_data.clone(),
     })
+}
+
+/// The arms of the prepared individual and their summary (metrics and interaction ratios)
+/// without the extras of `run_prepared` (adjusted doses, static models, children): what a
+/// sensitivity analysis needs from each of its many runs.
+pub fn run_arms(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Summary> {
+    let (arms, _) = run_all_arms(s, p, opts)?;
+    Ok(summarise_run(s, &p.physiology, &arms))
+}
+
+/// Arms in order, each starting from an earlier one where they share their history.
+fn run_all_arms(
+    s: &Scenario,
+    p: &Prepared,
+    opts: &RunOptions,
+) -> Result<(Vec<ArmRun>, Vec<Solved>)> {
+    let mut arms = Vec::new();
+    let mut solved = Vec::new();
+    for arm in &s.arms {
+        let (run, sol) = run_arm_with(s, p, arm, opts, &[], &solved)?;
+        arms.push(run);
+        solved.push(sol);
+    }
+    Ok((arms, solved))
 }
 
 /// The FDA static interaction model of each comparison whose two arms are in `arms` (runs

@@ -45,6 +45,8 @@ impl Kind {
 pub enum Origin {
     File(PathBuf),
     Embedded(String),
+    /// An in-memory text (a library override), described by its label.
+    Override(String),
 }
 
 impl std::fmt::Display for Origin {
@@ -52,6 +54,7 @@ impl std::fmt::Display for Origin {
         match self {
             Origin::File(p) => write!(f, "{}", p.display()),
             Origin::Embedded(p) => write!(f, "<built-in>/{p}"),
+            Origin::Override(l) => write!(f, "{l}"),
         }
     }
 }
@@ -73,12 +76,27 @@ impl Resolved {
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     pub scenario_dir: Option<PathBuf>,
+    /// Texts that replace a name's file, checked before anything else (a sensitivity
+    /// analysis runs the scenario again with one parameter of one file changed).
+    pub overrides: Vec<Override>,
+}
+
+/// An in-memory replacement for the file a name resolves to.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub kind: Kind,
+    /// The name (or path) exactly as a scenario or compound file writes it.
+    pub name: String,
+    /// Where the original came from and what was changed, for messages.
+    pub label: String,
+    pub text: String,
 }
 
 impl Library {
     pub fn beside(scenario_file: &Path) -> Self {
         Library {
             scenario_dir: scenario_file.parent().map(Path::to_path_buf),
+            overrides: Vec::new(),
         }
     }
 
@@ -90,6 +108,16 @@ impl Library {
             field: field.to_string(),
             message: what,
         };
+        if let Some(o) = self
+            .overrides
+            .iter()
+            .find(|o| o.kind == kind && o.name == name)
+        {
+            return Ok(Resolved {
+                origin: Origin::Override(o.label.clone()),
+                text: o.text.clone(),
+            });
+        }
         if name.ends_with(".toml") {
             let mut candidates = vec![PathBuf::from(name)];
             if let Some(dir) = &self.scenario_dir {
@@ -181,7 +209,7 @@ impl Library {
         };
         let lib = match &resolved.origin {
             Origin::File(path) => Library::beside(path),
-            Origin::Embedded(_) => Library::default(),
+            Origin::Embedded(_) | Origin::Override(_) => Library::default(),
         };
         let label = resolved.label();
         let s = Scenario::parse(&label, &resolved.text)?;

@@ -6,6 +6,7 @@ pub mod export;
 pub mod layout;
 pub mod plots;
 pub mod profiles;
+pub mod sensitivity;
 pub mod subjects;
 pub mod summary;
 
@@ -25,6 +26,30 @@ pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> PbpkError + '_ {
 /// temporary folder that replaces `dir` only when all writes succeeded, so a failure never
 /// leaves a half-written output folder.
 pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
+    write_folder(dir, |tmp| {
+        let json =
+            serde_json::to_string_pretty(&result.summary).map_err(|e| PbpkError::Output {
+                path: tmp.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        let p = tmp.join("summary.json");
+        std::fs::write(&p, json + "\n").map_err(|e| PbpkError::Output {
+            path: p.clone(),
+            message: e.to_string(),
+        })?;
+        profiles::write(result, &tmp.join("profiles.csv"))?;
+        subjects::write(result, &tmp.join("subjects.csv"))?;
+        dose_finding::write(result, &tmp.join("dose_finding.csv"))?;
+        dose_finding::write_bands(result, &tmp.join("dose_finding_bands.csv"))?;
+        plots::write_all(result, tmp)?;
+        Ok(())
+    })
+}
+
+/// Fill the folder `dir` all-or-nothing: `fill` writes into a sibling temporary folder that
+/// replaces `dir` only when it succeeded; on failure the temporary folder is removed and
+/// `dir` is left as it was.
+pub(crate) fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let out_err = |path: &Path, e: &dyn std::fmt::Display| PbpkError::Output {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -42,18 +67,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| out_err(&tmp, &e))?;
-    let written = (|| -> Result<()> {
-        let json = serde_json::to_string_pretty(&result.summary).map_err(|e| out_err(&tmp, &e))?;
-        let p = tmp.join("summary.json");
-        std::fs::write(&p, json + "\n").map_err(|e| out_err(&p, &e))?;
-        profiles::write(result, &tmp.join("profiles.csv"))?;
-        subjects::write(result, &tmp.join("subjects.csv"))?;
-        dose_finding::write(result, &tmp.join("dose_finding.csv"))?;
-        dose_finding::write_bands(result, &tmp.join("dose_finding_bands.csv"))?;
-        plots::write_all(result, &tmp)?;
-        Ok(())
-    })();
-    if let Err(e) = written {
+    if let Err(e) = fill(&tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }

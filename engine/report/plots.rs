@@ -29,7 +29,7 @@ const COLOURS: [RGBColor; 6] = [
     RGBColor(23, 190, 207),
 ];
 
-fn register_font() {
+pub(crate) fn register_font() {
     REGISTER.call_once(|| {
         // The bundled font is valid; if registration failed, drawing text would error,
         // which `write_all` reports as an output error.

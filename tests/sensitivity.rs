@@ -1,0 +1,138 @@
+//! `pbpk sensitivity`: the normalised sensitivity coefficients against the well-stirred
+//! closed form, inputs that cannot move an output, the report files, and bad arguments.
+
+mod common;
+use common::*;
+use pbpk::data::library::Library;
+use pbpk::sensitivity::{analyse, Analysis};
+
+/// Neutral, hepatic clearance only (liver, no gut wall, no kidney): AUC_inf = dose / CL with
+/// the well-stirred CL = Q_H B:P E, E = fu_b CLint / (Q_H + fu_b CLint), fu_b = fu / B:P.
+const HEPATIC_ONLY: &str = r#"
+name = "hepatic_only"
+molecular_weight_g_per_mol = { value = 300.0, source = "test compound" }
+log_p = { value = 2.0, source = "test compound" }
+fu_plasma = { value = 0.1, source = "test compound" }
+blood_plasma_ratio = { value = 0.9, source = "test compound" }
+
+[[elimination]]
+type = "hepatic_fitted"
+clint_u_l_per_h = 300.0
+fitted_to = "nothing: a test compound"
+source = "test compound"
+"#;
+
+// A 1 h infusion, not a bolus: the first minutes after a bolus are a venous spike whose
+// trapezoids carry a constant ~0.5 % AUC error that does not cancel in the differences.
+const IV_SCENARIO: &str = r#"
+name = "hepatic-only IV infusion"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "iv"
+dose = [ { compound = "hepatic_only", route = "iv_infusion", mg = 10, duration_h = 1, at_h = 0 } ]
+[simulation]
+end_h = 240
+"#;
+
+fn analysis(ws: &Workspace, filters: &[&str]) -> Analysis {
+    ws.write("compounds/hepatic_only.toml", HEPATIC_ONLY);
+    let path = ws.write("iv.toml", IV_SCENARIO);
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+    analyse(&s, &lib, &label, 0.1, &filters).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn s_of(a: &Analysis, path: &str, output: &str) -> f64 {
+    a.rows
+        .iter()
+        .find(|r| r.parameter.path == path && r.output.starts_with(output))
+        .and_then(|r| r.sensitivity)
+        .unwrap_or_else(|| panic!("no sensitivity of {output} to {path}"))
+}
+
+#[test]
+fn auc_sensitivity_matches_the_well_stirred_closed_form() {
+    let ws = Workspace::new();
+    let a = analysis(
+        &ws,
+        &["clint_u_l_per_h", "fu_plasma", "log_p", "gfr_ml_per_min"],
+    );
+    let phys = Library::default()
+        .physiology("adult_male_european", "test", "physiology")
+        .unwrap();
+    let q = phys.organ("liver").blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h();
+    let (fu, bp, clint) = (0.1, 0.9, 300.0);
+    let cl = |c: f64| {
+        let fub_c = fu / bp * c;
+        q * bp * fub_c / (q + fub_c)
+    };
+    let f: f64 = 1.1;
+    // AUC = dose / CL, so the central difference of ln AUC is that of -ln CL.
+    let expected = (cl(clint / f).ln() - cl(clint * f).ln()) / (2.0 * f.ln());
+    let s_clint = s_of(&a, "elimination[0].clint_u_l_per_h", "AUCinf");
+    let s_fu = s_of(&a, "fu_plasma.value", "AUCinf");
+    let s_logp = s_of(&a, "log_p.value", "AUCinf");
+    let s_gfr = s_of(&a, "gfr_ml_per_min", "AUCinf");
+    println!(
+        "S(AUC, CLint) {s_clint:.5} (closed form {expected:.5}), S(AUC, fu) {s_fu:.5}, \
+         S(AUC, log P) {s_logp:.2e}, S(AUC, GFR) {s_gfr:.2e}"
+    );
+    assert!((s_clint - expected).abs() < 1e-3);
+    // fu and CLint enter CL only as their product; log P and GFR (no renal route) not at all.
+    assert!((s_fu - s_clint).abs() < 1e-3);
+    assert!(s_logp.abs() < 1e-3);
+    assert!(s_gfr.abs() < 1e-6);
+    // Cmax at the end of a 1 h infusion is partly set by distribution: it falls with CLint,
+    // but by less than the AUC does.
+    let s_cmax = s_of(&a, "elimination[0].clint_u_l_per_h", "Cmax");
+    assert!(s_cmax < 0.0 && s_cmax > s_clint, "S(Cmax, CLint) {s_cmax}");
+}
+
+#[test]
+fn bounded_inputs_fall_back_to_one_side_and_files_are_written() {
+    let ws = Workspace::new();
+    ws.write(
+        "compounds/hepatic_only.toml",
+        &HEPATIC_ONLY.replace("value = 0.1, source", "value = 0.95, source"),
+    );
+    let path = ws.write("iv.toml", IV_SCENARIO);
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let a = analyse(&s, &lib, &label, 0.1, &["fu_plasma".to_string()]).unwrap();
+    let row = a
+        .rows
+        .iter()
+        .find(|r| r.output.starts_with("AUCinf"))
+        .unwrap();
+    // 0.95 x 1.1 > 1 is rejected by the compound's own validation: one-sided, and said so.
+    assert!(row.note.contains("one-sided"), "{}", row.note);
+    assert!(row.note.contains("must be in (0, 1]"), "{}", row.note);
+    assert!(row.sensitivity.unwrap() < 0.0);
+
+    let out = ws.dir.path().join("out");
+    let files = pbpk::report::sensitivity::write(&a, &out).unwrap();
+    assert!(files.contains(&"sensitivity.csv".to_string()));
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    // One line per (input, output) plus the header.
+    assert_eq!(csv.lines().count(), 1 + a.rows.len());
+    assert!(out.join("tornado_1.png").is_file());
+    assert!(a.table(5).contains("fu_plasma"));
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    let ws = Workspace::new();
+    ws.write("compounds/hepatic_only.toml", HEPATIC_ONLY);
+    let path = ws.write("iv.toml", IV_SCENARIO);
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let e = analyse(&s, &lib, &label, 0.1, &["kinact".to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("--param") && e.contains("matches no input"),
+        "{e}"
+    );
+    assert!(e.contains("hepatic_only:fu_plasma.value"), "{e}");
+    let e = analyse(&s, &lib, &label, 0.0, &[]).unwrap_err().to_string();
+    assert!(e.contains("--delta"), "{e}");
+}
