@@ -12,11 +12,25 @@ use pbpk::run::hepatic_availability;
 use pbpk::solve::{integrate, Tolerances};
 
 fn linear_model() -> (pbpk::data::physiology::Physiology, pbpk::model::Model) {
+    linear_model_of(LINEAR_COMPOUND)
+}
+
+/// The linear test compound with permeability-limited organs, made slow enough (log P 0.5:
+/// liver PA about 370 L/h against CLint 216 L/h) that the membranes matter.
+fn permeability_limited_compound() -> String {
+    LINEAR_COMPOUND
+        .replace(
+            r#"log_p = { value = 2.0, source = "test compound" }"#,
+            "log_p = { value = 0.5, source = \"test compound\" }\ncell_permeability = \"pk_sim_standard\"",
+        )
+}
+
+fn linear_model_of(text: &str) -> (pbpk::data::physiology::Physiology, pbpk::model::Model) {
     let lib = Library::default();
     let phys = lib
         .physiology("adult_male_european", "test", "physiology")
         .unwrap();
-    let c = Compound::parse("linear_test", LINEAR_COMPOUND).unwrap();
+    let c = Compound::parse("linear_test", text).unwrap();
     let m = assemble(&phys, &[(c, "linear_test".into())]).unwrap();
     assert!(m.saturable.is_empty());
     (phys, m)
@@ -25,6 +39,17 @@ fn linear_model() -> (pbpk::data::physiology::Physiology, pbpk::model::Model) {
 #[test]
 fn solver_matches_matrix_exponential() {
     let (_, m) = linear_model();
+    matches_matrix_exponential(&m);
+}
+
+#[test]
+fn permeability_limited_solver_matches_matrix_exponential() {
+    let (_, m) = linear_model_of(&permeability_limited_compound());
+    assert!(m.layout.compounds[0].cells.is_some());
+    matches_matrix_exponential(&m);
+}
+
+fn matches_matrix_exponential(m: &pbpk::model::Model) {
     let n = m.n_states();
     let a = DMatrix::from_fn(n, n, |i, j| m.linear_matrix()[i][j]);
     let s = &m.layout.compounds[0];
@@ -32,7 +57,7 @@ fn solver_matches_matrix_exponential() {
     let jumps = vec![(0.0, s.venous, 10.0), (5.0, s.lumen[0], 20.0)];
     let outputs = vec![0.5, 1.0, 2.0, 4.0, 5.0, 6.0, 8.0, 12.0, 24.0];
     let samples = integrate(
-        &m,
+        m,
         &jumps,
         &[0.0, 5.0],
         &outputs,
@@ -137,4 +162,129 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
         cl_h + cl_k + f_h * cl_g
     );
     assert!((css - expected).abs() / expected < 1e-5);
+}
+
+/// Permeability-limited liver at steady state: the liver cells take up unbound drug at PA
+/// and metabolise it at CLint, so the liver clears CLint,all = PA CLint / (PA + CLint)
+/// (extended clearance, passive both ways) through the well-stirred form; the kidney and
+/// the gut wall see the extracellular (plasma) side as before.
+#[test]
+fn permeability_limited_steady_state_matches_extended_clearance() {
+    let text = permeability_limited_compound();
+    let (phys, mut m) = linear_model_of(&text);
+    let s = m.layout.compounds[0].clone();
+    let rate = 10.0;
+    m.infusions.push(pbpk::model::Infusion {
+        state: s.venous,
+        rate_mg_per_h: rate,
+        start_h: 0.0,
+        end_h: 1e6,
+    });
+    let samples = integrate(
+        &m,
+        &[],
+        &[0.0],
+        &[4000.0],
+        4000.0,
+        Tolerances {
+            rtol: 1e-10,
+            atol: 1e-12,
+        },
+    )
+    .unwrap();
+    let css = m.plasma_conc(0, &samples.last().unwrap().y);
+    let info = &m.compounds[0];
+    let c = Compound::parse("linear_test", &text).unwrap();
+    let (fu, bp) = (info.fu_plasma, info.blood_plasma_ratio);
+    let liver = phys.organ("liver");
+    let pa = pbpk::model::permeability::pa_l_per_h(
+        c.mw_effective(),
+        c.log_p.value,
+        "liver",
+        liver.volume_l,
+    );
+    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, x)| x).sum();
+    let clint_all = pa * clint / (pa + clint);
+    assert!(
+        clint_all < 0.7 * clint,
+        "the membranes should limit uptake here"
+    );
+    let q_h = (liver.blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h()) * bp;
+    let e_h = fu * clint_all / (q_h + fu * clint_all);
+    let cl_h = q_h * e_h;
+    let q_k = phys.organ("kidney").blood_flow_l_per_h.unwrap() * bp;
+    let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(&c, &phys);
+    let cl_k = q_k * cl_r_int / (q_k + cl_r_int);
+    let q_si = phys.organ("small_intestine").blood_flow_l_per_h.unwrap() * bp;
+    let q_villi = phys.gut.villous_blood_flow_l_per_h;
+    let clint_gut: f64 = info.clint_gut_l_per_h.iter().map(|(_, c)| c).sum();
+    let extracted: f64 = pbpk::data::physiology::SMALL_INTESTINE
+        .map(|i| {
+            let q = q_villi * phys.gut.surface_share(i);
+            let cl = clint_gut * phys.gut.enzyme_share("CYP3A4", i);
+            q * cl / (q + cl)
+        })
+        .sum();
+    let cl_g = fu * q_si * extracted / (q_si + fu * q_villi);
+    let expected = rate / (cl_h + cl_k + (1.0 - e_h) * cl_g);
+    println!(
+        "Css simulated {css:.8} mg/L, extended clearance {expected:.8} mg/L (liver PA {pa:.1} L/h, CLint {clint:.1} L/h)"
+    );
+    assert!((css - expected).abs() / expected < 1e-5);
+    // The cells hold drug: Vss is the same sum of capacities as without membranes.
+    let (_, perfusion) =
+        linear_model_of(&text.replace("cell_permeability = \"pk_sim_standard\"", ""));
+    assert!((info.vss_l - perfusion.compounds[0].vss_l).abs() / info.vss_l < 1e-12);
+}
+
+/// Fast membranes. (a) With MW 100 and log P 6 (permeability about 1.4e7 times that of MW
+/// 300 and log P 2) every organ's membranes are over 1000 times faster than its blood
+/// flow, so the assembly keeps each organ one compartment and the profile is the
+/// perfusion-limited one. (b) With MW 100 and log P 3 the brain (the smallest PK-Sim cell
+/// surface) keeps its cells as a compartment and still gives the perfusion-limited profile
+/// within 0.5 % after the first hour's distribution.
+#[test]
+fn fast_membranes_reduce_to_perfusion_limited() {
+    let tol = Tolerances {
+        rtol: 1e-10,
+        atol: 1e-13,
+    };
+    let run = |m: &pbpk::model::Model, outputs: &[f64]| {
+        let s = &m.layout.compounds[0];
+        integrate(m, &[(0.0, s.venous, 10.0)], &[0.0], outputs, 12.0, tol)
+            .unwrap()
+            .iter()
+            .map(|smp| m.plasma_conc(0, &smp.y))
+            .collect::<Vec<f64>>()
+    };
+    let brain = pbpk::data::physiology::ORGANS
+        .iter()
+        .position(|o| *o == "brain")
+        .unwrap();
+    for (log_p, outputs, tolerance) in [
+        ("6.0", vec![0.25, 1.0, 4.0, 12.0], 1e-6),
+        ("3.0", vec![1.0, 4.0, 12.0], 5e-3),
+    ] {
+        let fast = LINEAR_COMPOUND
+            .replace("value = 300.0", "value = 100.0")
+            .replace("value = 2.0, source", &format!("value = {log_p}, source"));
+        let (_, perfusion) = linear_model_of(&fast);
+        let (_, limited) = linear_model_of(&fast.replacen(
+            "[[elimination]]",
+            "cell_permeability = \"pk_sim_standard\"\n\n[[elimination]]",
+            1,
+        ));
+        let info = &limited.compounds[0];
+        assert!(info.liver_pa_l_per_h.is_none());
+        let brain_cells = info.cell_capacity_l.unwrap()[brain];
+        // log P 6: every organ one compartment; log P 3: the brain's cells apart.
+        assert_eq!(brain_cells > 0.0, log_p == "3.0");
+        for (a, b) in run(&perfusion, &outputs)
+            .iter()
+            .zip(run(&limited, &outputs))
+        {
+            println!("log P {log_p}: perfusion-limited {a:.6e}  permeability-limited {b:.6e}");
+            assert!((a - b).abs() / a < tolerance);
+        }
+    }
 }

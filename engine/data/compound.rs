@@ -28,6 +28,14 @@ pub struct Compound {
     /// Tissue:plasma partition coefficients that replace the predicted ones, per organ.
     #[serde(default)]
     pub partition_override: BTreeMap<String, Sourced>,
+    /// Exchange between each organ's interstitial space and its cells (see
+    /// `model::permeability`): `perfusion_limited` (default) or `pk_sim_standard`.
+    #[serde(default)]
+    pub cell_permeability: CellPermeability,
+    /// Halogen atoms, for the effective molecular weight of the PK-Sim permeability
+    /// correlations (MW_eff = MW - 17 F - 22 Cl - 62 Br - 98 I).
+    #[serde(default)]
+    pub halogens: Halogens,
     #[serde(default)]
     pub elimination: Vec<Elimination>,
     #[serde(default)]
@@ -39,6 +47,32 @@ pub struct Compound {
     /// Inhibition, inactivation and induction of enzymes by this compound.
     #[serde(default)]
     pub interaction: Vec<Interaction>,
+}
+
+/// How drug crosses the cell membranes of the organs.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CellPermeability {
+    /// Each organ is one well-stirred compartment in equilibrium with its blood.
+    #[default]
+    PerfusionLimited,
+    /// Cells exchange unbound drug with the interstitial space through a passive
+    /// permeability from MW and lipophilicity (PK-Sim's "PK-Sim Standard" method).
+    PkSimStandard,
+}
+
+/// Counts of halogen atoms in the molecule.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Halogens {
+    #[serde(default)]
+    pub f: u32,
+    #[serde(default)]
+    pub cl: u32,
+    #[serde(default)]
+    pub br: u32,
+    #[serde(default)]
+    pub i: u32,
 }
 
 fn default_binding() -> BindingProtein {
@@ -350,6 +384,12 @@ impl Compound {
         Ok(c)
     }
 
+    /// Effective molecular weight (g/mol) of the PK-Sim permeability correlations.
+    pub fn mw_effective(&self) -> f64 {
+        let h = &self.halogens;
+        self.mw() - 17.0 * h.f as f64 - 22.0 * h.cl as f64 - 62.0 * h.br as f64 - 98.0 * h.i as f64
+    }
+
     pub fn mw(&self) -> f64 {
         self.molecular_weight_g_per_mol.value
     }
@@ -385,6 +425,16 @@ impl Compound {
         let c = Check { path };
         if self.name.trim().is_empty() {
             return Err(PbpkError::invalid(path, "name", "must not be empty"));
+        }
+        if self.mw_effective() <= 0.0 {
+            return Err(PbpkError::invalid(
+                path,
+                "halogens",
+                format!(
+                    "the effective molecular weight MW - 17 F - 22 Cl - 62 Br - 98 I is {} g/mol; count the halogen atoms of one molecule",
+                    self.mw_effective()
+                ),
+            ));
         }
         c.sourced_positive(
             "molecular_weight_g_per_mol",

@@ -29,8 +29,9 @@ use super::clearance::{enzyme_pathways, renal_clearance_l_per_h, Kinetics, Pathw
 use super::enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Probe, Turnover};
 use super::layout::{EnzymeSite, Layout, N_SI};
 use super::partition::kp;
+use super::permeability;
 use super::{CompoundInfo, Formation, MichaelisMenten, Model, Product, Transfer};
-use crate::data::compound::{Compound, Interaction};
+use crate::data::compound::{CellPermeability, Compound, Interaction};
 use crate::data::physiology::{Drain, Physiology, COLON, GUT_SEGMENTS, ORGANS, SMALL_INTESTINE};
 use crate::error::{PbpkError, Result};
 
@@ -74,7 +75,28 @@ fn dynamic_enzymes(
 /// for error messages.
 pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<Model> {
     let dynamic = dynamic_enzymes(phys, compounds);
-    let layout = Layout::new(compounds.len(), &dynamic);
+    let cells: Vec<bool> = compounds
+        .iter()
+        .map(|(c, _)| c.cell_permeability == CellPermeability::PkSimStandard)
+        .collect();
+    let layout = Layout::new(&cells, &dynamic);
+    // Per compound and organ: the membrane PA (L/h) where the cells are a compartment of
+    // their own; None where the organ is perfusion-limited.
+    let limits: Vec<[Option<f64>; ORGANS.len()]> = compounds
+        .iter()
+        .map(|(c, label)| membrane_limits(c, phys, label))
+        .collect::<Result<_>>()?;
+    // The state a compound's liver metabolism (and the metabolites it receives) acts in.
+    let liver_i = ORGANS.iter().position(|o| *o == "liver").unwrap();
+    let liver_state: Vec<usize> = layout
+        .compounds
+        .iter()
+        .zip(&limits)
+        .map(|(s, l)| match (s.cells, l[liver_i]) {
+            (Some(cells), Some(_)) => cells[liver_i],
+            _ => s.organs[liver_i],
+        })
+        .collect();
     let mut terms = Terms::default();
     let mut infos = Vec::new();
     let mut sites = Vec::new();
@@ -83,7 +105,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         std::array::from_fn(|i| phys.gut.surface_share(SMALL_INTESTINE.start + i));
     let v_ent: [f64; N_SI] = share.map(|s| s * v_ent_total);
 
-    for ((c, label), s) in compounds.iter().zip(&layout.compounds) {
+    for (k, ((c, label), s)) in compounds.iter().zip(&layout.compounds).enumerate() {
         let bp = c.blood_plasma_ratio.value;
         let fu = c.fu_plasma.value;
         let mw = c.mw();
@@ -92,14 +114,43 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let cap_venous = phys.blood.venous_volume_l * bp;
         let cap_arterial = phys.blood.arterial_volume_l * bp;
         let cap_portal = phys.blood.portal_vein_volume_l * bp;
+        // Organ capacities; a permeability-limited compound's organ state holds blood and
+        // interstitial drug only (`cap_organ`), its cells the rest (`cap_cell`), exchanging
+        // unbound drug at PA (L/h) both ways.
         let mut kps = Vec::new();
         let mut cap_organ = [0.0; ORGANS.len()];
+        let mut cap_cell = [0.0; ORGANS.len()];
+        let mut pa = [0.0; ORGANS.len()];
         for (i, name) in ORGANS.iter().enumerate() {
             let o = phys.organ(name);
             let k_tissue = kp(c, phys, name);
             kps.push((name.to_string(), k_tissue));
-            let k_organ = o.fraction_vascular * bp + (1.0 - o.fraction_vascular) * k_tissue;
-            cap_organ[i] = o.volume_l * k_organ;
+            if let (Some(cells), Some(pa_i)) = (s.cells, limits[k][i]) {
+                let (ext, cell) = permeability::split_capacity(
+                    o.volume_l,
+                    o.fraction_vascular,
+                    o.fraction_interstitial,
+                    bp,
+                    k_tissue,
+                    fu,
+                );
+                cap_organ[i] = ext;
+                cap_cell[i] = cell;
+                pa[i] = pa_i;
+                terms.transfers.push(Transfer {
+                    from: s.organs[i],
+                    to: cells[i],
+                    k_per_h: pa_i * fu / ext,
+                });
+                terms.transfers.push(Transfer {
+                    from: cells[i],
+                    to: s.organs[i],
+                    k_per_h: pa_i * fu / cell,
+                });
+            } else {
+                let k_organ = o.fraction_vascular * bp + (1.0 - o.fraction_vascular) * k_tissue;
+                cap_organ[i] = o.volume_l * k_organ;
+            }
         }
         let absorption = c.absorption.as_ref();
         let fu_gut = absorption
@@ -133,13 +184,19 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             }
         }
         let liver = s.organ("liver");
-        let liver_i = ORGANS.iter().position(|o| *o == "liver").unwrap();
         flow(s.portal, liver, portal_flow, cap_portal);
 
+        // Metabolism and enzyme effects see the unbound concentration in the liver cells.
+        let liver_limited = limits[k][liver_i].is_some();
+        let cap_liver = if liver_limited {
+            cap_cell[liver_i]
+        } else {
+            cap_organ[liver_i]
+        };
         sites.push(Sites {
             liver: Probe {
-                state: liver,
-                scale_per_l: fu / cap_organ[liver_i],
+                state: liver_state[k],
+                scale_per_l: fu / cap_liver,
             },
             gut: std::array::from_fn(|i| Probe {
                 state: s.enterocytes[i],
@@ -149,7 +206,10 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let here = sites.last().unwrap();
 
         // Hepatic and gut-wall metabolism.
-        let liver_pathways = enzyme_pathways(c, phys, Site::Liver, label)?;
+        let mut liver_pathways = enzyme_pathways(c, phys, Site::Liver, label)?;
+        if liver_limited {
+            fitted_behind_membranes(&mut liver_pathways, pa[liver_i], label)?;
+        }
         let gut_pathways = enzyme_pathways(c, phys, Site::Gut, label)?;
         for p in &liver_pathways {
             let dyn_state = p
@@ -162,7 +222,15 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 here.liver,
                 s.metabolised_liver,
                 dyn_state,
-                product_of(p, EnzymeSite::Liver, c, label, compounds, &layout)?,
+                product_of(
+                    p,
+                    EnzymeSite::Liver,
+                    c,
+                    label,
+                    compounds,
+                    &layout,
+                    &liver_state,
+                )?,
                 &mut terms,
             );
         }
@@ -181,7 +249,15 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                     here.gut[i],
                     s.metabolised_gut,
                     dyn_state,
-                    product_of(p, EnzymeSite::Gut(i), c, label, compounds, &layout)?,
+                    product_of(
+                        p,
+                        EnzymeSite::Gut(i),
+                        c,
+                        label,
+                        compounds,
+                        &layout,
+                        &liver_state,
+                    )?,
                     &mut terms,
                 );
             }
@@ -286,7 +362,11 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             });
         }
 
-        let vss = cap_venous + cap_arterial + cap_portal + cap_organ.iter().sum::<f64>();
+        let vss = cap_venous
+            + cap_arterial
+            + cap_portal
+            + cap_organ.iter().sum::<f64>()
+            + cap_cell.iter().sum::<f64>();
         infos.push(CompoundInfo {
             name: c.name.clone(),
             mw,
@@ -298,7 +378,9 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             organ_volume_l: ORGANS.map(|o| phys.organ(o).volume_l),
             enterocyte_volume_l: v_ent,
             fu_gut,
-            liver_capacity_l: cap_organ[liver_i],
+            liver_capacity_l: cap_liver,
+            liver_pa_l_per_h: limits[k][liver_i],
+            cell_capacity_l: s.cells.map(|_| cap_cell),
             clint_liver_l_per_h: liver_pathways
                 .iter()
                 .map(|p| (p.label.clone(), p.kinetics.clint_l_per_h()))
@@ -447,6 +529,68 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
     })
 }
 
+/// Membranes this many times faster than what they compete with (the organ's blood flow;
+/// in the liver also its metabolism) are treated as absent: the organ stays one
+/// well-stirred compartment (error below 0.1 %), which keeps the system from rates of
+/// 1e9 per hour for small lipophilic drugs.
+const MEMBRANE_FAST: f64 = 1000.0;
+
+/// Per organ, the membrane PA (L/h) of a `pk_sim_standard` compound where its cells are a
+/// compartment of their own (`None`: perfusion-limited, or membranes fast enough to ignore).
+fn membrane_limits(
+    c: &Compound,
+    phys: &Physiology,
+    label: &str,
+) -> Result<[Option<f64>; ORGANS.len()]> {
+    let mut out = [None; ORGANS.len()];
+    if c.cell_permeability != CellPermeability::PkSimStandard {
+        return Ok(out);
+    }
+    let (fu, bp) = (c.fu_plasma.value, c.blood_plasma_ratio.value);
+    let clint_liver: f64 = enzyme_pathways(c, phys, Site::Liver, label)?
+        .iter()
+        .map(|p| p.kinetics.clint_l_per_h())
+        .sum();
+    for (i, name) in ORGANS.iter().enumerate() {
+        let o = phys.organ(name);
+        let pa = permeability::pa_l_per_h(c.mw_effective(), c.log_p.value, name, o.volume_l);
+        let q = match *name {
+            "lung" => phys.cardiac_output_l_per_h,
+            "liver" => phys.hepatic_blood_flow_l_per_h(),
+            _ => o.blood_flow_l_per_h.unwrap_or(0.0),
+        };
+        let fast = pa * fu >= MEMBRANE_FAST * q * bp
+            && (*name != "liver" || pa >= MEMBRANE_FAST * clint_liver);
+        if !fast {
+            out[i] = Some(pa);
+        }
+    }
+    Ok(out)
+}
+
+/// A `hepatic_fitted` CLint was derived from in-vivo clearance through the well-stirred
+/// liver, so it is the overall intrinsic clearance from blood, membranes included. Behind
+/// permeability-limited liver cells (uptake PA, L/h) the cells' own CLint that gives that
+/// overall value is CLint_cell = CLint PA / (PA - CLint) (each fitted pathway taken alone).
+fn fitted_behind_membranes(pathways: &mut [Pathway], pa: f64, label: &str) -> Result<()> {
+    for p in pathways.iter_mut().filter(|p| p.fitted) {
+        if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
+            let c = *clint_u_l_per_h;
+            if c >= 0.95 * pa {
+                return Err(PbpkError::invalid(
+                    label,
+                    "elimination (hepatic_fitted).clint_u_l_per_h",
+                    format!(
+                        "the fitted hepatic CLint ({c:.1} L/h) is at or above what the liver cell membranes can carry (PA {pa:.1} L/h with cell_permeability = \"pk_sim_standard\"); use cell_permeability = \"perfusion_limited\" for this compound"
+                    ),
+                ));
+            }
+            *clint_u_l_per_h = c * pa / (pa - c);
+        }
+    }
+    Ok(())
+}
+
 /// Where pathway `p` of compound `c` puts the metabolite it forms at `site`: the
 /// metabolite's own liver (hepatic pathway) or the same segment's enterocytes (gut wall),
 /// at MW_metabolite / MW_parent mg per mg (one mole for one mole).
@@ -457,6 +601,7 @@ fn product_of(
     label: &str,
     compounds: &[(Compound, String)],
     layout: &Layout,
+    liver_state: &[usize],
 ) -> Result<Option<Product>> {
     let Some(name) = p.metabolite.as_deref() else {
         return Ok(None);
@@ -477,7 +622,7 @@ fn product_of(
     let m = &layout.compounds[k];
     Ok(Some(Product {
         state: match site {
-            EnzymeSite::Liver => m.organ("liver"),
+            EnzymeSite::Liver => liver_state[k],
             EnzymeSite::Gut(i) => m.enterocytes[i],
         },
         formed: m.formed,
@@ -557,8 +702,10 @@ impl Model {
         y[self.layout.compounds[k].venous] / self.compounds[k].venous_capacity_l
     }
 
-    /// Mean organ concentration (mg/L of organ) of compound k.
+    /// Mean organ concentration (mg/L of organ) of compound k (cells included).
     pub fn organ_conc(&self, k: usize, organ: usize, y: &[f64]) -> f64 {
-        y[self.layout.compounds[k].organs[organ]] / self.compounds[k].organ_volume_l[organ]
+        let s = &self.layout.compounds[k];
+        let cells = s.cells.map_or(0.0, |c| y[c[organ]]);
+        (y[s.organs[organ]] + cells) / self.compounds[k].organ_volume_l[organ]
     }
 }

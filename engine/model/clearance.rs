@@ -48,6 +48,9 @@ pub struct Pathway {
     pub kinetics: Kinetics,
     /// The compound this pathway forms, if any.
     pub metabolite: Option<String>,
+    /// A `hepatic_fitted` pathway: its CLint was derived from in-vivo clearance, so it is
+    /// the liver's overall intrinsic clearance (membranes included).
+    pub fitted: bool,
 }
 
 impl Pathway {
@@ -167,6 +170,7 @@ pub fn enzyme_pathways(
                     amount_pmol,
                     kinetics,
                     metabolite: metabolite.clone(),
+                    fitted: false,
                 });
             }
             Elimination::HepaticFitted {
@@ -186,6 +190,7 @@ pub fn enzyme_pathways(
                             clint_u_l_per_h: *clint_u_l_per_h,
                         },
                         metabolite: None,
+                        fitted: true,
                     });
                 }
             }

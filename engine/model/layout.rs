@@ -24,6 +24,9 @@ pub struct CompoundStates {
     pub organs: [usize; ORGANS.len()],
     /// Enterocytes of each small-intestine segment (index 0 = duodenum).
     pub enterocytes: [usize; N_SI],
+    /// Permeability-limited compounds: the cells of each organ (`ORGANS` order); the organ
+    /// state then holds the vascular and interstitial drug only.
+    pub cells: Option<[usize; ORGANS.len()]>,
     /// Dissolved drug in each gut lumen segment (`GUT_SEGMENTS` order).
     pub lumen: [usize; N_SEG],
     /// Undissolved (particles) or unreleased (modified release) product per segment.
@@ -55,9 +58,11 @@ pub struct EnzymeState {
 }
 
 impl CompoundStates {
+    /// States of a perfusion-limited compound (a permeability-limited one has
+    /// `ORGANS.len()` more).
     pub const LEN: usize = 3 + ORGANS.len() + N_SI + 2 * N_SEG + 5;
 
-    fn new(offset: usize) -> Self {
+    fn new(offset: usize, cells: bool) -> Self {
         let mut next = offset;
         let mut take = || {
             next += 1;
@@ -68,6 +73,7 @@ impl CompoundStates {
         let portal = take();
         let organs = [(); ORGANS.len()].map(|_| take());
         let enterocytes = [(); N_SI].map(|_| take());
+        let cells = cells.then(|| [(); ORGANS.len()].map(|_| take()));
         let lumen = [(); N_SEG].map(|_| take());
         let solid = [(); N_SEG].map(|_| take());
         let metabolised_liver = take();
@@ -82,6 +88,7 @@ impl CompoundStates {
             portal,
             organs,
             enterocytes,
+            cells,
             lumen,
             solid,
             metabolised_liver,
@@ -100,7 +107,8 @@ impl CompoundStates {
         self.organs[i]
     }
 
-    /// States holding drug in the body (blood, organs, enterocytes), excluding lumen and sinks.
+    /// States holding drug in the body (blood, organs, enterocytes, cells), excluding lumen
+    /// and sinks.
     pub fn body(&self) -> std::ops::Range<usize> {
         self.venous..self.lumen[0]
     }
@@ -129,6 +137,7 @@ impl CompoundStates {
             _ if i == self.formed => "formed_from_parents".into(),
             _ => find(&self.organs, "", &ORGANS)
                 .or_else(|| find(&self.enterocytes, "enterocytes_", &si))
+                .or_else(|| self.cells.as_ref().and_then(|c| find(c, "cells_", &ORGANS)))
                 .or_else(|| find(&self.lumen, "lumen_", &GUT_SEGMENTS))
                 .or_else(|| find(&self.solid, "solid_", &GUT_SEGMENTS))
                 .unwrap_or_else(|| format!("state_{i}")),
@@ -144,12 +153,18 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// `cells[k]`: whether compound k has permeability-limited organs (cell states);
     /// `enzymes`: the (enzyme, site) pairs that get a dynamic amount state.
-    pub fn new(n_compounds: usize, enzymes: &[(String, EnzymeSite)]) -> Self {
-        let compounds: Vec<_> = (0..n_compounds)
-            .map(|k| CompoundStates::new(k * CompoundStates::LEN))
+    pub fn new(cells: &[bool], enzymes: &[(String, EnzymeSite)]) -> Self {
+        let mut base = 0;
+        let compounds: Vec<_> = cells
+            .iter()
+            .map(|&c| {
+                let s = CompoundStates::new(base, c);
+                base = s.end;
+                s
+            })
             .collect();
-        let base = n_compounds * CompoundStates::LEN;
         let enzymes: Vec<EnzymeState> = enzymes
             .iter()
             .enumerate()

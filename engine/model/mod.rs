@@ -14,6 +14,7 @@ pub mod enzymes;
 pub mod gut;
 pub mod layout;
 pub mod partition;
+pub mod permeability;
 
 pub use assemble::assemble;
 pub use enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Turnover};
@@ -99,8 +100,14 @@ pub struct CompoundInfo {
     /// Enterocyte volume per small-intestine segment (L) and unbound fraction there.
     pub enterocyte_volume_l: [f64; layout::N_SI],
     pub fu_gut: f64,
-    /// Plasma-referenced capacity of the liver (L): unbound liver conc = fu x A / cap.
+    /// Plasma-referenced capacity of the liver (L): unbound liver conc = fu x A / cap (for a
+    /// permeability-limited compound, of the liver cells: `organ_cells` state).
     pub liver_capacity_l: f64,
+    /// Permeability-limited compounds: unbound clearance across the liver's cell membranes
+    /// (PA, L/h), which caps hepatic uptake: CLint,all = PA CLint / (PA + CLint).
+    pub liver_pa_l_per_h: Option<f64>,
+    /// Permeability-limited compounds: capacity of each organ's cells (L), `ORGANS` order.
+    pub cell_capacity_l: Option<[f64; crate::data::physiology::ORGANS.len()]>,
     /// Hepatic and gut unbound intrinsic clearance per enzyme at low concentration (L/h).
     pub clint_liver_l_per_h: Vec<(String, f64)>,
     pub clint_gut_l_per_h: Vec<(String, f64)>,
