@@ -100,30 +100,35 @@ fn matches_matrix_exponential(m: &pbpk::model::Model) {
     assert!(worst < 1e-5, "worst relative error {worst:.2e}");
 }
 
-#[test]
-fn steady_state_infusion_matches_well_stirred_clearance() {
-    let (phys, mut m) = linear_model();
-    let s = m.layout.compounds[0].clone();
-    let rate = 10.0; // mg/h
+/// Plasma concentration after a 10 mg/h infusion into venous blood for `end_h` hours.
+fn infusion_css(m: &mut pbpk::model::Model, end_h: f64) -> f64 {
+    let venous = m.layout.compounds[0].venous;
     m.infusions.push(pbpk::model::Infusion {
-        state: s.venous,
-        rate_mg_per_h: rate,
+        state: venous,
+        rate_mg_per_h: 10.0,
         start_h: 0.0,
         end_h: 1e6,
     });
     let samples = integrate(
-        &m,
+        m,
         &[],
         &[0.0],
-        &[2000.0],
-        2000.0,
+        &[end_h],
+        end_h,
         Tolerances {
             rtol: 1e-10,
             atol: 1e-12,
         },
     )
     .unwrap();
-    let css = m.plasma_conc(0, &samples.last().unwrap().y);
+    m.plasma_conc(0, &samples.last().unwrap().y)
+}
+
+#[test]
+fn steady_state_infusion_matches_well_stirred_clearance() {
+    let (phys, mut m) = linear_model();
+    let rate = 10.0; // mg/h
+    let css = infusion_css(&mut m, 2000.0);
     // Well-stirred liver (plasma-referenced): CL_H = Q B:P (1 - F_H); kidney likewise.
     let info = &m.compounds[0];
     let q_h = phys.organ("liver").blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h();
@@ -172,27 +177,8 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
 fn permeability_limited_steady_state_matches_extended_clearance() {
     let text = permeability_limited_compound();
     let (phys, mut m) = linear_model_of(&text);
-    let s = m.layout.compounds[0].clone();
     let rate = 10.0;
-    m.infusions.push(pbpk::model::Infusion {
-        state: s.venous,
-        rate_mg_per_h: rate,
-        start_h: 0.0,
-        end_h: 1e6,
-    });
-    let samples = integrate(
-        &m,
-        &[],
-        &[0.0],
-        &[4000.0],
-        4000.0,
-        Tolerances {
-            rtol: 1e-10,
-            atol: 1e-12,
-        },
-    )
-    .unwrap();
-    let css = m.plasma_conc(0, &samples.last().unwrap().y);
+    let css = infusion_css(&mut m, 4000.0);
     let info = &m.compounds[0];
     let c = Compound::parse("linear_test", &text).unwrap();
     let (fu, bp) = (info.fu_plasma, info.blood_plasma_ratio);
