@@ -253,7 +253,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             crate::report::write_outputs(&result, &dir)?;
             print_result(&result);
             println!(
-                "\nResults written to {}/ (summary.json, profiles.csv, plots as PNG and SVG)",
+                "\nResults written to {}/ (summary.json, profiles.csv, partition.csv, plots as PNG and SVG)",
                 dir.display()
             );
             Ok(())

@@ -109,6 +109,8 @@ pub struct RunResult {
     pub subjects: Vec<crate::trial::SubjectRow>,
     /// Observed concentration-time data for the plots: (arm, compound, points).
     pub observed_data: Vec<(String, String, Vec<crate::data::observed::Point>)>,
+    /// The (reference) individual's per-compound distribution data, for `partition.csv`.
+    pub distribution: Vec<CompoundInfo>,
 }
 
 /// Everything a scenario needs, loaded and validated before anything runs.
@@ -504,6 +506,7 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         body_weight_kg: phys.body_weight_kg,
         subjects: Vec::new(),
         observed_data: p.observed_data.clone(),
+        distribution: p.model.compounds.clone(),
     })
 }
 

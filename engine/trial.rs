@@ -446,6 +446,7 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         body_weight_kg: median_bw,
         subjects: rows,
         observed_data: p.observed_data.clone(),
+        distribution: p.model.compounds.clone(),
     })
 }
 

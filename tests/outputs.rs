@@ -1,4 +1,4 @@
-//! Every run writes summary.json, profiles.csv and its plots (PNG and SVG) into the output
+//! Every run writes summary.json, profiles.csv, partition.csv and its plots (PNG and SVG) into the output
 //! folder; an interaction scenario adds the forest plot and the enzyme plot.
 mod common;
 use common::*;
@@ -12,6 +12,7 @@ fn an_interaction_run_writes_its_tables_and_plots() {
     for name in [
         "summary.json",
         "profiles.csv",
+        "partition.csv",
         "concentration_midazolam.png",
         "concentration_midazolam.svg",
         "concentration_ritonavir.png",
@@ -34,6 +35,21 @@ fn an_interaction_run_writes_its_tables_and_plots() {
             );
         }
     }
+    // partition.csv: 15 organs per compound, Kp > 0 everywhere, and ritonavir (MW 721)
+    // keeps its muscle cells behind membranes with a PA.
+    let part = std::fs::read_to_string(dir.join("partition.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = part
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2 * 15, "{part}");
+    assert!(rows.iter().all(|r| r[2].parse::<f64>().unwrap() > 0.0));
+    let muscle = rows
+        .iter()
+        .find(|r| r[0] == "ritonavir" && r[1] == "muscle")
+        .unwrap();
+    assert!(muscle[4].parse::<f64>().unwrap() > 0.0 && muscle[5].parse::<f64>().unwrap() > 0.0);
     let csv = std::fs::read_to_string(dir.join("profiles.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(header.contains("CYP3A4_liver_fraction") && header.contains("CYP3A4_gut_fraction"));

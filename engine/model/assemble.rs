@@ -380,6 +380,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             fu_gut,
             liver_capacity_l: cap_liver,
             liver_pa_l_per_h: limits[k][liver_i],
+            membrane_pa_l_per_h: limits[k],
             cell_capacity_l: s.cells.map(|_| cap_cell),
             clint_liver_l_per_h: liver_pathways
                 .iter()

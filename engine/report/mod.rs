@@ -4,6 +4,7 @@
 pub mod dose_finding;
 pub mod export;
 pub mod layout;
+pub mod partition;
 pub mod plots;
 pub mod profiles;
 pub mod sensitivity;
@@ -38,6 +39,7 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
             message: e.to_string(),
         })?;
         profiles::write(result, &tmp.join("profiles.csv"))?;
+        partition::write(result, &tmp.join("partition.csv"))?;
         subjects::write(result, &tmp.join("subjects.csv"))?;
         dose_finding::write(result, &tmp.join("dose_finding.csv"))?;
         dose_finding::write_bands(result, &tmp.join("dose_finding_bands.csv"))?;
