@@ -430,3 +430,23 @@ fn zero_order_doses_closer_than_their_delivery_are_rejected() {
         .replace("end_h = 12", "end_h = 48");
     expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "18.1"]);
 }
+
+#[test]
+fn halogens_beyond_the_molecular_weight_are_rejected() {
+    expect_compound_line_error(
+        "midazolam",
+        "halogens = { f = 1, cl = 1 }",
+        "halogens = { f = 1, cl = 1, i = 5 }",
+        &["midazolam.toml", "halogens", "effective molecular weight"],
+    );
+}
+
+#[test]
+fn unknown_cell_permeability_method_is_rejected() {
+    expect_compound_line_error(
+        "midazolam",
+        "cell_permeability = \"pk_sim_standard\"",
+        "cell_permeability = \"schmitt\"",
+        &["midazolam.toml", "pk_sim_standard", "perfusion_limited"],
+    );
+}
