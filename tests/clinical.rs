@@ -116,7 +116,7 @@ const KNOWN_MISSES: [(&str, &str, &str); 35] = [
     (
         "ritonavir_oral",
         "cmax_mg_per_L",
-        "0.31x after one 200 mg dose (0.15x before session 8): with permeability-limited cells (PK-Sim Standard: ritonavir's MW 721 gives a membrane permeability about 50 times below midazolam's) muscle and fat fill over hours, which doubled the peak and brought AUC0-24 within 2-fold (0.52x); the rest is hepatic first pass: the CYP3A4 Vmax (fitted by the OSP authors inside PK-Sim, with hepatic P-gp efflux and OATP1B1 uptake this model lacks) leaves a hepatic availability of 0.48 before auto-inactivation sets in. At steady state Cmax is within 2-fold (ritonavir_midazolam_iv, lpvr_nifedipine)",
+        "0.31x after one 200 mg dose (0.15x before session 8): with permeability-limited cells (PK-Sim Standard: ritonavir's MW 721 gives a membrane permeability about 40 times below midazolam's) muscle and fat fill over hours, which doubled the peak and brought AUC0-24 within 2-fold (0.52x); the rest is hepatic first pass: the CYP3A4 Vmax (fitted by the OSP authors inside PK-Sim, with hepatic P-gp efflux and OATP1B1 uptake this model lacks) leaves a hepatic availability of 0.48 before auto-inactivation sets in. At steady state Cmax is within 2-fold (ritonavir_midazolam_iv, lpvr_nifedipine)",
     ),
     (
         "ritonavir_midazolam_iv",
