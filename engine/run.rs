@@ -890,7 +890,7 @@ fn hepatic_extraction(phys: &Physiology, info: &CompoundInfo, clint_l_per_h: f64
     let qb = phys.hepatic_blood_flow_l_per_h() * info.blood_plasma_ratio;
     // Permeability-limited liver: uptake across the cell membranes (PA) in series with
     // metabolism, CLint,all = PA CLint / (PA + CLint) (passive, equal both ways).
-    let clint_l_per_h = match info.liver_pa_l_per_h {
+    let clint_l_per_h = match info.liver_pa_l_per_h() {
         Some(pa) if clint_l_per_h > 0.0 => pa * clint_l_per_h / (pa + clint_l_per_h),
         _ => clint_l_per_h,
     };

@@ -124,6 +124,35 @@ fn infusion_css(m: &mut pbpk::model::Model, end_h: f64) -> f64 {
     m.plasma_conc(0, &samples.last().unwrap().y)
 }
 
+/// Closed forms of the kidney and the gut wall at steady state (plasma-referenced, L/h).
+/// Kidney: well-stirred, CL_K = Q_K R CL_R / (Q_K R + CL_R). Gut wall (systemic drug): the
+/// small intestine's plasma C_SI feeds segment s's enterocytes at fu Qvilli,s C_SI, which
+/// extract E_s = CLint,s / (Qvilli,s + CLint,s) (fu_gut 1). Mass balance of the small
+/// intestine gives C_SI = Q_SI R C_art / (Q_SI R + fu Qvilli), so the gut clears
+/// CL_G = fu Q_SI R sum_s Qvilli,s E_s / (Q_SI R + fu Qvilli) of arterial plasma, and the
+/// liver sees the portal blood after it: CL = CL_H + CL_K + F_H CL_G.
+fn kidney_and_gut_wall(
+    phys: &pbpk::data::physiology::Physiology,
+    info: &pbpk::model::CompoundInfo,
+    c: &Compound,
+) -> (f64, f64) {
+    let (fu, bp) = (info.fu_plasma, info.blood_plasma_ratio);
+    let q_k = phys.organ("kidney").blood_flow_l_per_h.unwrap() * bp;
+    let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(c, phys);
+    let cl_k = q_k * cl_r_int / (q_k + cl_r_int);
+    let q_si = phys.organ("small_intestine").blood_flow_l_per_h.unwrap() * bp;
+    let q_villi = phys.gut.villous_blood_flow_l_per_h;
+    let clint_gut: f64 = info.clint_gut_l_per_h.iter().map(|(_, c)| c).sum();
+    let extracted: f64 = pbpk::data::physiology::SMALL_INTESTINE
+        .map(|i| {
+            let q = q_villi * phys.gut.surface_share(i);
+            let cl = clint_gut * phys.gut.enzyme_share("CYP3A4", i);
+            q * cl / (q + cl)
+        })
+        .sum();
+    (cl_k, fu * q_si * extracted / (q_si + fu * q_villi))
+}
+
 #[test]
 fn steady_state_infusion_matches_well_stirred_clearance() {
     let (phys, mut m) = linear_model();
@@ -133,32 +162,13 @@ fn steady_state_infusion_matches_well_stirred_clearance() {
     let info = &m.compounds[0];
     let q_h = phys.organ("liver").blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h();
     let cl_h = q_h * info.blood_plasma_ratio * (1.0 - hepatic_availability(&phys, &m, 0, |_| 1.0));
-    let q_k = phys.organ("kidney").blood_flow_l_per_h.unwrap() * info.blood_plasma_ratio;
     let c = Compound::parse("linear_test", LINEAR_COMPOUND).unwrap();
-    let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(&c, &phys);
-    let cl_k = q_k * cl_r_int / (q_k + cl_r_int);
-    // Gut wall (systemic drug): the small intestine's plasma C_SI feeds segment s's
-    // enterocytes at fu Qvilli,s C_SI, which extract E_s = CLint,s / (Qvilli,s + CLint,s)
-    // (fu_gut 1). Mass balance of the small intestine gives C_SI = Q_SI R C_art /
-    // (Q_SI R + fu Qvilli), so the gut clears CL_G = fu Q_SI R sum_s Qvilli,s E_s /
-    // (Q_SI R + fu Qvilli) of arterial plasma, and the liver sees the portal blood after it:
-    // CL = CL_H + CL_K + F_H CL_G.
-    let fu = info.fu_plasma;
-    let q_si = phys.organ("small_intestine").blood_flow_l_per_h.unwrap() * info.blood_plasma_ratio;
-    let q_villi = phys.gut.villous_blood_flow_l_per_h;
     let clint_gut: f64 = info.clint_gut_l_per_h.iter().map(|(_, c)| c).sum();
     assert!(
         clint_gut > 0.0,
         "the test compound should have gut metabolism"
     );
-    let extracted: f64 = pbpk::data::physiology::SMALL_INTESTINE
-        .map(|i| {
-            let q = q_villi * phys.gut.surface_share(i);
-            let cl = clint_gut * phys.gut.enzyme_share("CYP3A4", i);
-            q * cl / (q + cl)
-        })
-        .sum();
-    let cl_g = fu * q_si * extracted / (q_si + fu * q_villi);
+    let (cl_k, cl_g) = kidney_and_gut_wall(&phys, info, &c);
     let f_h = hepatic_availability(&phys, &m, 0, |_| 1.0);
     let expected = rate / (cl_h + cl_k + f_h * cl_g);
     println!(
@@ -198,20 +208,7 @@ fn permeability_limited_steady_state_matches_extended_clearance() {
     let q_h = (liver.blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h()) * bp;
     let e_h = fu * clint_all / (q_h + fu * clint_all);
     let cl_h = q_h * e_h;
-    let q_k = phys.organ("kidney").blood_flow_l_per_h.unwrap() * bp;
-    let cl_r_int = pbpk::model::clearance::renal_clearance_l_per_h(&c, &phys);
-    let cl_k = q_k * cl_r_int / (q_k + cl_r_int);
-    let q_si = phys.organ("small_intestine").blood_flow_l_per_h.unwrap() * bp;
-    let q_villi = phys.gut.villous_blood_flow_l_per_h;
-    let clint_gut: f64 = info.clint_gut_l_per_h.iter().map(|(_, c)| c).sum();
-    let extracted: f64 = pbpk::data::physiology::SMALL_INTESTINE
-        .map(|i| {
-            let q = q_villi * phys.gut.surface_share(i);
-            let cl = clint_gut * phys.gut.enzyme_share("CYP3A4", i);
-            q * cl / (q + cl)
-        })
-        .sum();
-    let cl_g = fu * q_si * extracted / (q_si + fu * q_villi);
+    let (cl_k, cl_g) = kidney_and_gut_wall(&phys, info, &c);
     let expected = rate / (cl_h + cl_k + (1.0 - e_h) * cl_g);
     println!(
         "Css simulated {css:.8} mg/L, extended clearance {expected:.8} mg/L (liver PA {pa:.1} L/h, CLint {clint:.1} L/h)"
@@ -261,7 +258,7 @@ fn fast_membranes_reduce_to_perfusion_limited() {
             1,
         ));
         let info = &limited.compounds[0];
-        assert!(info.liver_pa_l_per_h.is_none());
+        assert!(info.liver_pa_l_per_h().is_none());
         let brain_cells = info.cell_capacity_l.unwrap()[brain];
         // log P 6: every organ one compartment; log P 3: the brain's cells apart.
         assert_eq!(brain_cells > 0.0, log_p == "3.0");

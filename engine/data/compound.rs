@@ -426,6 +426,10 @@ impl Compound {
         if self.name.trim().is_empty() {
             return Err(PbpkError::invalid(path, "name", "must not be empty"));
         }
+        c.sourced_positive(
+            "molecular_weight_g_per_mol",
+            &self.molecular_weight_g_per_mol,
+        )?;
         if self.mw_effective() <= 0.0 {
             return Err(PbpkError::invalid(
                 path,
@@ -436,10 +440,6 @@ impl Compound {
                 ),
             ));
         }
-        c.sourced_positive(
-            "molecular_weight_g_per_mol",
-            &self.molecular_weight_g_per_mol,
-        )?;
         if !self.log_p.value.is_finite() || self.log_p.value.abs() > 15.0 {
             return Err(PbpkError::invalid(
                 path,

@@ -82,10 +82,18 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
     let layout = Layout::new(&cells, &dynamic);
     // Per compound and organ: the membrane PA (L/h) where the cells are a compartment of
     // their own; None where the organ is perfusion-limited.
+    let liver_pathways: Vec<Vec<Pathway>> = compounds
+        .iter()
+        .map(|(c, label)| enzyme_pathways(c, phys, Site::Liver, label))
+        .collect::<Result<_>>()?;
     let limits: Vec<[Option<f64>; ORGANS.len()]> = compounds
         .iter()
-        .map(|(c, label)| membrane_limits(c, phys, label))
-        .collect::<Result<_>>()?;
+        .zip(&liver_pathways)
+        .map(|((c, _), p)| {
+            let clint: f64 = p.iter().map(|p| p.kinetics.clint_l_per_h()).sum();
+            membrane_limits(c, phys, clint)
+        })
+        .collect();
     // The state a compound's liver metabolism (and the metabolites it receives) acts in.
     let liver_i = ORGANS.iter().position(|o| *o == "liver").unwrap();
     let liver_state: Vec<usize> = layout
@@ -120,7 +128,6 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let mut kps = Vec::new();
         let mut cap_organ = [0.0; ORGANS.len()];
         let mut cap_cell = [0.0; ORGANS.len()];
-        let mut pa = [0.0; ORGANS.len()];
         for (i, name) in ORGANS.iter().enumerate() {
             let o = phys.organ(name);
             let k_tissue = kp(c, phys, name);
@@ -136,7 +143,6 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 );
                 cap_organ[i] = ext;
                 cap_cell[i] = cell;
-                pa[i] = pa_i;
                 terms.transfers.push(Transfer {
                     from: s.organs[i],
                     to: cells[i],
@@ -187,8 +193,8 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         flow(s.portal, liver, portal_flow, cap_portal);
 
         // Metabolism and enzyme effects see the unbound concentration in the liver cells.
-        let liver_limited = limits[k][liver_i].is_some();
-        let cap_liver = if liver_limited {
+        let liver_pa = limits[k][liver_i];
+        let cap_liver = if liver_pa.is_some() {
             cap_cell[liver_i]
         } else {
             cap_organ[liver_i]
@@ -206,9 +212,9 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         let here = sites.last().unwrap();
 
         // Hepatic and gut-wall metabolism.
-        let mut liver_pathways = enzyme_pathways(c, phys, Site::Liver, label)?;
-        if liver_limited {
-            fitted_behind_membranes(&mut liver_pathways, pa[liver_i], label)?;
+        let mut liver_pathways = liver_pathways[k].clone();
+        if let Some(pa) = liver_pa {
+            fitted_behind_membranes(&mut liver_pathways, pa, label)?;
         }
         let gut_pathways = enzyme_pathways(c, phys, Site::Gut, label)?;
         for p in &liver_pathways {
@@ -379,7 +385,6 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             enterocyte_volume_l: v_ent,
             fu_gut,
             liver_capacity_l: cap_liver,
-            liver_pa_l_per_h: limits[k][liver_i],
             membrane_pa_l_per_h: limits[k],
             cell_capacity_l: s.cells.map(|_| cap_cell),
             clint_liver_l_per_h: liver_pathways
@@ -538,20 +543,17 @@ const MEMBRANE_FAST: f64 = 1000.0;
 
 /// Per organ, the membrane PA (L/h) of a `pk_sim_standard` compound where its cells are a
 /// compartment of their own (`None`: perfusion-limited, or membranes fast enough to ignore).
+/// `clint_liver`: the compound's hepatic unbound CLint (L/h), which liver uptake competes with.
 fn membrane_limits(
     c: &Compound,
     phys: &Physiology,
-    label: &str,
-) -> Result<[Option<f64>; ORGANS.len()]> {
+    clint_liver: f64,
+) -> [Option<f64>; ORGANS.len()] {
     let mut out = [None; ORGANS.len()];
     if c.cell_permeability != CellPermeability::PkSimStandard {
-        return Ok(out);
+        return out;
     }
     let (fu, bp) = (c.fu_plasma.value, c.blood_plasma_ratio.value);
-    let clint_liver: f64 = enzyme_pathways(c, phys, Site::Liver, label)?
-        .iter()
-        .map(|p| p.kinetics.clint_l_per_h())
-        .sum();
     for (i, name) in ORGANS.iter().enumerate() {
         let o = phys.organ(name);
         let pa = permeability::pa_l_per_h(c.mw_effective(), c.log_p.value, name, o.volume_l);
@@ -566,7 +568,7 @@ fn membrane_limits(
             out[i] = Some(pa);
         }
     }
-    Ok(out)
+    out
 }
 
 /// A `hepatic_fitted` CLint was derived from in-vivo clearance through the well-stirred

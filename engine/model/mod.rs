@@ -100,12 +100,9 @@ pub struct CompoundInfo {
     /// Enterocyte volume per small-intestine segment (L) and unbound fraction there.
     pub enterocyte_volume_l: [f64; layout::N_SI],
     pub fu_gut: f64,
-    /// Plasma-referenced capacity of the liver (L): unbound liver conc = fu x A / cap (for a
-    /// permeability-limited compound, of the liver cells: `organ_cells` state).
+    /// Plasma-referenced capacity of the liver (L): unbound liver conc = fu x A / cap (of the
+    /// liver cells where they are a compartment of their own).
     pub liver_capacity_l: f64,
-    /// Permeability-limited compounds: unbound clearance across the liver's cell membranes
-    /// (PA, L/h), which caps hepatic uptake: CLint,all = PA CLint / (PA + CLint).
-    pub liver_pa_l_per_h: Option<f64>,
     /// Permeability-limited compounds: capacity of each organ's cells (L), `ORGANS` order.
     pub cell_capacity_l: Option<[f64; crate::data::physiology::ORGANS.len()]>,
     /// Per organ, the membrane PA (L/h) where the cells are a compartment of their own.
@@ -113,6 +110,18 @@ pub struct CompoundInfo {
     /// Hepatic and gut unbound intrinsic clearance per enzyme at low concentration (L/h).
     pub clint_liver_l_per_h: Vec<(String, f64)>,
     pub clint_gut_l_per_h: Vec<(String, f64)>,
+}
+
+impl CompoundInfo {
+    /// Unbound clearance across the liver's cell membranes (PA, L/h) where they limit
+    /// uptake (CLint,all = PA CLint / (PA + CLint)); `None` for a one-compartment liver.
+    pub fn liver_pa_l_per_h(&self) -> Option<f64> {
+        let liver = crate::data::physiology::ORGANS
+            .iter()
+            .position(|o| *o == "liver")
+            .expect("the liver is an organ");
+        self.membrane_pa_l_per_h[liver]
+    }
 }
 
 /// The assembled system.
