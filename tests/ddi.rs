@@ -4,7 +4,9 @@
 //!   has AUC ratio CL_H(CLint) / CL_H(CLint / (1 + I_u/Ki)) (well-stirred liver, which for
 //!   a low-extraction drug is 1 + I_u/Ki);
 //! - after an inactivator is gone the enzyme returns to baseline with half-life ln2/kdeg,
-//!   in the liver and in the gut wall (which an IV inactivator reaches by the villous blood).
+//!   in the liver and in the gut wall (which an IV inactivator reaches by the villous blood);
+//! - a substrate at its Km protects the enzyme from inactivation: the steady-state loss rate
+//!   kinact x / (1 + x + s) (x = I_u/KI, s = S_u/Km) falls by (1 + x + s)/(1 + x).
 mod common;
 use common::*;
 use pbpk::run::RunOptions;
@@ -237,4 +239,92 @@ fn enzyme_recovers_with_the_turnover_half_life() {
         );
         assert!((d1 / d0 / expected - 1.0).abs() < 1e-3, "{site}");
     }
+}
+
+#[test]
+fn a_substrate_protects_the_enzyme_from_inactivation() {
+    let ws = Workspace::new();
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, MBI));
+    // A renally cleared substrate with Km 0.1 uM and a negligible CYP3A4 Vmax: its
+    // concentration stays put while it occupies the active site.
+    let km_umol = 0.1;
+    let substrate = format!(
+        r#"{RENAL}
+[[elimination]]
+type = "hepatic_enzyme"
+enzyme = "CYP3A4"
+vmax_pmol_per_min_per_pmol = 1e-6
+km_umol_per_l = {km_umol}
+in_gut = false
+source = "test compound"
+"#
+    );
+    ws.write(
+        "compounds/substrate.toml",
+        &drug("substrate", &substrate, ""),
+    );
+    // Constant infusions from 0 to 1000 h: steady state (the enzyme settles with rate
+    // constant kdeg + loss, > 0.02 /h) long before the end.
+    let inf = |c: &str, mg: f64| {
+        format!(
+            r#"{{ compound = "{c}", route = "iv_infusion", mg = {mg}, at_h = 0, duration_h = 1000 }}"#
+        )
+    };
+    let path = ws.write(
+        "s.toml",
+        &format!(
+            r#"
+name = "substrate protection"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "inactivator"
+dose = [ {a} ]
+[[arm]]
+name = "inactivator and substrate"
+dose = [ {a}, {b} ]
+[simulation]
+end_h = 999
+rtol = 1e-9
+output_step_h = 1.0
+"#,
+            a = inf("inhibitor", 2000.0),
+            b = inf("substrate", 2000.0),
+        ),
+    );
+    let r = run_path(&path, &RunOptions::default());
+    let last = |arm: usize, c: &str| {
+        let p = &r.arms[arm]
+            .compounds
+            .iter()
+            .find(|x| x.compound == c)
+            .unwrap()
+            .profile;
+        p[p.len() - 1].1
+    };
+    // Unbound (fu 0.5) plasma concentrations in umol/L (MW 350).
+    let x = 0.5 * last(1, "inhibitor") * 1000.0 / 350.0 / 0.1;
+    let s = 0.5 * last(1, "substrate") * 1000.0 / 350.0 / km_umol;
+    let e = |arm: usize| {
+        let (_, series) = r.arms[arm]
+            .enzymes
+            .iter()
+            .find(|(l, _)| l == "CYP3A4_liver")
+            .unwrap();
+        series[series.len() - 1].1
+    };
+    let kdeg = 0.0193;
+    let loss = |arm: usize| kdeg * (1.0 / e(arm) - 1.0);
+    let observed = loss(0) / loss(1);
+    let expected = (1.0 + x + s) / (1.0 + x);
+    println!(
+        "x = I/KI {x:.4}, s = S/Km {s:.4}; liver CYP3A4 {:.5} alone, {:.5} with substrate; loss-rate ratio {observed:.5} vs (1 + x + s)/(1 + x) {expected:.5}",
+        e(0),
+        e(1)
+    );
+    assert!(s > 0.5 && x > 0.5, "both ligands must matter: x {x}, s {s}");
+    assert!(
+        (observed / expected - 1.0).abs() < 2e-3,
+        "ratio {observed} vs {expected}"
+    );
 }

@@ -400,7 +400,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
 
     // Interactions: reversible inhibitors join the metabolism terms of their enzyme at
     // each site; inactivators, inducers and (as protecting ligands) reversible inhibitors
-    // join the enzyme's turnover.
+    // and Michaelis-Menten substrates join the enzyme's turnover.
     let mut turnover = Vec::new();
     for es in &layout.enzymes {
         let (e0, kdeg) = match es.site {
@@ -515,6 +515,28 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                         m.inhibitors.push(inh);
                     }
                 }
+            }
+        }
+        // Substrates with a Km bind the same site and so protect it too (K = unbound Km); a
+        // compound already counted through its own KI or Ki is not counted twice, and of
+        // two pathways of one compound the tighter Km counts.
+        let counted: Vec<usize> = t.ligands.iter().map(|l| l.conc.state).collect();
+        for m in terms.metabolism.iter().filter(|m| m.enzyme == es.state) {
+            let Some(km) = m.km_mg_per_l else { continue };
+            if counted.contains(&m.substrate.state) {
+                continue;
+            }
+            match t
+                .ligands
+                .iter_mut()
+                .find(|l| l.conc.state == m.substrate.state)
+            {
+                Some(l) => l.k_mg_per_l = l.k_mg_per_l.min(km),
+                None => t.ligands.push(Ligand {
+                    conc: m.substrate,
+                    k_mg_per_l: km,
+                    kinact_per_h: 0.0,
+                }),
             }
         }
         turnover.push(t);

@@ -12,8 +12,9 @@
 //! below for the amount E and integrated as the fraction e = E / E0:
 //!   dE/dt = kdeg E0 (1 + sum Emax_i I_i^n / (EC50_i^n + I_i^n)) - kdeg E
 //!           - E sum_i kinact_i x_i / (1 + sum_j x_j),   x_j = L_j / K_j,
-//! where the ligands L_j are every inactivator (K = KI) and every reversible inhibitor of
-//! the enzyme (K = Ki), so competing ligands protect the enzyme from inactivation.
+//! where the ligands L_j are every inactivator (K = KI), every reversible inhibitor of
+//! the enzyme (K = Ki) and every Michaelis-Menten substrate (K = Km), so competing ligands
+//! protect the enzyme from inactivation.
 //! Concentrations are unbound, at the enzyme's site (liver tissue or enterocytes).
 
 /// An unbound concentration read from a state: c = scale x y[state] (mg/L).
