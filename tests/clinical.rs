@@ -23,10 +23,11 @@ fn rows() -> &'static [Row] {
 /// ritonavir_midazolam_iv, ritonavir_amlodipine): all three miss, for one mechanism; the 8
 /// earlier rows did not change. Session 8 (permeability-limited cells) raised "PK metric" to
 /// 52 of 75 and "interaction ratio" to 5 of 11 (ritonavir_midazolam_iv now within 2-fold).
-/// Session 9 (substrates protect the enzyme from inactivation) raised "PK metric" to 53 of 75
-/// (lopinavir's Cmax under ritonavir, 1.95x).
+/// Session 9: substrates protecting the enzyme brought lopinavir's Cmax under ritonavir to
+/// 1.95x, and counting ritonavir's reversible Ki beside its KI no longer (a double count that
+/// had capped its inactivation at 0.6 kinact) took it back to 2.1x: 52 of 75 as before.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.70, 75),
+    ("PK metric", 0.69, 75),
     ("bioavailability", 0.81, 11),
     ("interaction ratio", 0.45, 11),
     ("PK metric (population median)", 0.43, 7),
@@ -34,7 +35,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 34] = [
+const KNOWN_MISSES: [(&str, &str, &str); 35] = [
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
@@ -113,12 +114,12 @@ const KNOWN_MISSES: [(&str, &str, &str); 34] = [
     (
         "ritonavir_amlodipine",
         "auc_ratio",
-        "11.2 vs 2.57: amlodipine is a low-extraction drug whose clearance is 90 % hepatic CYP3A4, so its AUC ratio is set by the hepatic CYP3A4 that ritonavir leaves (1-3 % in the model, about 15 % by the clinical IV probe, Mathias 2009) and by amlodipine's own fm (`pbpk sensitivity lpvr_amlodipine`: S 0.8 for its CLint, -0.7 for its renal secretion, 0.13 for ritonavir's kinact): with 15 % left and fm 0.9 the ratio would be about 4-5, so amlodipine's in-vivo fm CYP3A4 may also be below 0.9. Before session 7 the ratio was 50 (the renal route delivered 0.6 % of CL instead of the 10 % excreted unchanged). The observed regimen also holds paritaprevir, not simulated",
+        "11.9 vs 2.57: amlodipine is a low-extraction drug whose clearance is 90 % hepatic CYP3A4, so its AUC ratio is set by the hepatic CYP3A4 that ritonavir leaves (1-3 % in the model, about 15 % by the clinical IV probe, Mathias 2009) and by amlodipine's own fm (`pbpk sensitivity lpvr_amlodipine`: S 0.8 for its CLint, -0.7 for its renal secretion, 0.13 for ritonavir's kinact): with 15 % left and fm 0.9 the ratio would be about 4-5, so amlodipine's in-vivo fm CYP3A4 may also be below 0.9. Before session 7 the ratio was 50 (the renal route delivered 0.6 % of CL instead of the 10 % excreted unchanged). The observed regimen also holds paritaprevir, not simulated",
     ),
     (
         "ritonavir_oral",
         "cmax_mg_per_L",
-        "0.31x after one 200 mg dose (0.15x before session 8): with permeability-limited cells (PK-Sim Standard: ritonavir's MW 721 gives a membrane permeability about 40 times below midazolam's) muscle and fat fill over hours, which doubled the peak and brought AUC0-24 within 2-fold (0.52x); the rest is hepatic first pass: the CYP3A4 Vmax (fitted by the OSP authors inside PK-Sim, with hepatic P-gp efflux and OATP1B1 uptake this model lacks) leaves a hepatic availability of 0.48 before auto-inactivation sets in. At steady state Cmax is within 2-fold (ritonavir_midazolam_iv, lpvr_nifedipine)",
+        "0.32x after one 200 mg dose (0.15x before session 8): with permeability-limited cells (PK-Sim Standard: ritonavir's MW 721 gives a membrane permeability about 40 times below midazolam's) muscle and fat fill over hours, which doubled the peak and brought AUC0-24 within 2-fold (0.53x); the rest is hepatic first pass: the CYP3A4 Vmax (fitted by the OSP authors inside PK-Sim, with hepatic P-gp efflux and OATP1B1 uptake this model lacks) leaves a hepatic availability of 0.48 before auto-inactivation sets in. At steady state Cmax is within 2-fold (ritonavir_midazolam_iv, lpvr_nifedipine)",
     ),
     (
         "ritonavir_midazolam_iv",
@@ -127,18 +128,23 @@ const KNOWN_MISSES: [(&str, &str, &str); 34] = [
     ),
     (
         "lpvr_nifedipine",
+        "lopinavir/cmax_mg_per_L",
+        "lopinavir over-predicted (Cmax 2.1x, AUC 2.5x, Ctrough 3.3x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc) where systemic midazolam clearance under ritonavir 100 mg implies about 15 % (ritonavir_midazolam_iv, Mathias 2009), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
+    ),
+    (
+        "lpvr_nifedipine",
         "lopinavir/auc_mg_h_per_L",
-        "lopinavir over-predicted (AUC 2.3x, Ctrough 3x; Cmax 1.95x, within 2-fold since session 9's substrate protection): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc) where systemic midazolam clearance under ritonavir 100 mg implies about 15 % (ritonavir_midazolam_iv, Mathias 2009), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
+        "lopinavir: same mechanism as its Cmax (residual clearance too low under ritonavir)",
     ),
     (
         "lpvr_nifedipine",
         "lopinavir/ctrough_mg_per_L",
-        "lopinavir: same mechanism as its AUC; the trough is most sensitive to the residual clearance",
+        "lopinavir: same mechanism as its Cmax; the trough is most sensitive to the residual clearance",
     ),
     (
         "lpvr_nifedipine_population",
         "lopinavir/cmax_mg_per_L",
-        "as in the reference man (lopinavir's clearance collapses under ritonavir), and more so: the population median (2.8x) lies above the reference man (1.95x); exposure after auto-inactivation is convex in the subject's CYP3A4 amount and the population includes smaller subjects (women) at the same mg dose",
+        "as in the reference man (lopinavir's clearance collapses under ritonavir), and more so: the population median (3.0x) lies above the reference man (2.1x); exposure after auto-inactivation is convex in the subject's CYP3A4 amount and the population includes smaller subjects (women) at the same mg dose",
     ),
     (
         "lpvr_nifedipine_population",

@@ -5,8 +5,9 @@
 //!   a low-extraction drug is 1 + I_u/Ki);
 //! - after an inactivator is gone the enzyme returns to baseline with half-life ln2/kdeg,
 //!   in the liver and in the gut wall (which an IV inactivator reaches by the villous blood);
-//! - a substrate at its Km protects the enzyme from inactivation: the steady-state loss rate
-//!   kinact x / (1 + x + s) (x = I_u/KI, s = S_u/Km) falls by (1 + x + s)/(1 + x).
+//! - at steady state an inactivator alone removes enzyme at kinact x / (1 + x) (x = I_u/KI,
+//!   its own reversible Ki not counted again), and a substrate at its Km protects the
+//!   enzyme: the loss rate kinact x / (1 + x + s) (s = S_u/Km) falls by (1 + x + s)/(1 + x).
 mod common;
 use common::*;
 use pbpk::run::RunOptions;
@@ -54,14 +55,31 @@ source = "test compound"
 "#;
 
 /// Mechanism-based inactivation of CYP3A4 (KI 0.1 uM, kinact 20 /h).
-const MBI: &str = r#"
+macro_rules! mbi {
+    () => {
+        r#"
 [[interaction]]
 type = "mechanism_based"
 enzyme = "CYP3A4"
 ki_umol_per_l = 0.1
 kinact_per_h = 20.0
 source = "test compound"
-"#;
+"#
+    };
+}
+const MBI: &str = mbi!();
+
+/// The same inactivator with a reversible Ki (0.05 uM) as well, as ritonavir has.
+const MBI_AND_KI: &str = concat!(
+    mbi!(),
+    r#"
+[[interaction]]
+type = "competitive"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.05
+source = "test compound"
+"#
+);
 
 fn scenario(perpetrator_dose: &str, victim: &str, victim_dose: &str, end_h: f64) -> String {
     format!(
@@ -91,16 +109,10 @@ adjust_dose = false
 #[test]
 fn victim_with_fm_zero_is_unaffected() {
     let ws = Workspace::new();
-    let mbi = format!(
-        r#"{MBI}
-[[interaction]]
-type = "competitive"
-enzyme = "CYP3A4"
-ki_umol_per_l = 0.05
-source = "test compound"
-"#
+    ws.write(
+        "compounds/inhibitor.toml",
+        &drug("inhibitor", RENAL, MBI_AND_KI),
     );
-    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, &mbi));
     ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
     let path = ws.write(
         "s.toml",
@@ -242,9 +254,14 @@ fn enzyme_recovers_with_the_turnover_half_life() {
 }
 
 #[test]
-fn a_substrate_protects_the_enzyme_from_inactivation() {
+fn inactivation_follows_ki_and_kinact_and_a_substrate_protects() {
     let ws = Workspace::new();
-    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, MBI));
+    // The inactivator also has a reversible Ki: its binding is already in KI (measured with
+    // it alone), so the Ki must not slow its own inactivation a second time.
+    ws.write(
+        "compounds/inhibitor.toml",
+        &drug("inhibitor", RENAL, MBI_AND_KI),
+    );
     // A renally cleared substrate with Km 0.1 uM and a negligible CYP3A4 Vmax: its
     // concentration stays put while it occupies the active site.
     let km_umol = 0.1;
@@ -317,12 +334,19 @@ output_step_h = 1.0
     let loss = |arm: usize| kdeg * (1.0 / e(arm) - 1.0);
     let observed = loss(0) / loss(1);
     let expected = (1.0 + x + s) / (1.0 + x);
+    let alone = 20.0 * x / (1.0 + x);
     println!(
-        "x = I/KI {x:.4}, s = S/Km {s:.4}; liver CYP3A4 {:.5} alone, {:.5} with substrate; loss-rate ratio {observed:.5} vs (1 + x + s)/(1 + x) {expected:.5}",
+        "x = I/KI {x:.4}, s = S/Km {s:.4}; liver CYP3A4 {:.5} alone, {:.5} with substrate; loss rate alone {:.5} /h vs kinact x/(1 + x) {alone:.5}; loss-rate ratio {observed:.5} vs (1 + x + s)/(1 + x) {expected:.5}",
         e(0),
-        e(1)
+        e(1),
+        loss(0)
     );
     assert!(s > 0.5 && x > 0.5, "both ligands must matter: x {x}, s {s}");
+    assert!(
+        (loss(0) / alone - 1.0).abs() < 2e-3,
+        "loss rate {} vs {alone}",
+        loss(0)
+    );
     assert!(
         (observed / expected - 1.0).abs() < 2e-3,
         "ratio {observed} vs {expected}"

@@ -500,7 +500,12 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                     }
                 };
                 if let Some(inh) = reversible {
-                    if inh.ki_mg_per_l.is_finite() {
+                    // An inactivator's own binding is its KI (measured with it alone), so
+                    // its reversible Ki does not count a second time in the ligand sum.
+                    let inactivates = c.interaction.iter().any(|i| {
+                        i.enzyme() == es.enzyme && matches!(i, Interaction::MechanismBased { .. })
+                    });
+                    if inh.ki_mg_per_l.is_finite() && !inactivates {
                         t.ligands.push(Ligand {
                             conc: probe,
                             k_mg_per_l: inh.ki_mg_per_l,
