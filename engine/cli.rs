@@ -329,6 +329,42 @@ fn fmt_opt(v: Option<f64>) -> String {
 
 /// The comparisons of a run: dynamic AUC and Cmax ratios, the FDA static model from the
 /// same files, and the dose that restores the reference exposure.
+/// The dose meeting each `[[target]]`.
+fn print_targets(r: &RunResult) {
+    if r.summary.targets.is_empty() {
+        return;
+    }
+    println!(
+        "\nDose for a target exposure (all doses of the compound in the arm scaled together):"
+    );
+    println!(
+        "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} {:>14}",
+        "compound", "arm", "metric", "target", "at arm dose", "dose mg", "rounded mg"
+    );
+    let mg = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
+    for t in &r.summary.targets {
+        let rounded = match (t.rounded_dose_mg, t.exposure_at_rounded_dose) {
+            (Some(d), Some(e)) => format!("{d} (gives {e:.4})"),
+            _ => "-".to_string(),
+        };
+        let dose = match t.dose_mg {
+            Some(_) => mg(t.dose_mg),
+            None => format!("x{:.4}", t.factor),
+        };
+        println!(
+            "  {:<12} {:<20} {:<20} {:>10.4} {:>12.4} {:>12} {:>14}{}",
+            t.compound,
+            t.arm,
+            t.metric,
+            t.target,
+            t.exposure_at_arm_dose,
+            dose,
+            rounded,
+            if t.converged { "" } else { "  (not converged)" }
+        );
+    }
+}
+
 pub fn print_ddi_table(r: &RunResult) {
     if r.summary.comparisons.is_empty() {
         return;
@@ -508,6 +544,30 @@ pub fn print_result(r: &RunResult) {
         "Scenario: {}  (physiology {})",
         r.summary.scenario, r.summary.physiology
     );
+    if let Some(p) = &r.summary.patient {
+        let phenotypes: Vec<String> = p
+            .phenotypes
+            .iter()
+            .map(|(e, n)| format!("{e} {n}"))
+            .collect();
+        println!(
+            "Patient: {}, {:.1} y, {:.1} kg, {:.0} cm, BSA {:.2} m2, GFR {:.0} mL/min, albumin {:.0} g/L, hematocrit {:.2}, liver {:.2} L{}",
+            p.sex,
+            p.age_years,
+            p.weight_kg,
+            p.height_cm,
+            p.bsa_m2,
+            p.gfr_ml_per_min,
+            p.albumin_g_per_l,
+            p.hematocrit,
+            p.liver_volume_l,
+            if phenotypes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", phenotypes.join(", "))
+            }
+        );
+    }
     for arm in &r.arms {
         println!("\nArm \"{}\"", arm.name);
         println!(
@@ -559,6 +619,7 @@ pub fn print_result(r: &RunResult) {
         }
     }
     print_ddi_table(r);
+    print_targets(r);
     print_dose_finding(r);
     print_observed(r);
     println!(

@@ -199,7 +199,7 @@ pub(crate) fn solve_dose_factor(
     Ok((x1.exp(), e1.abs() <= 1e-3, evaluations))
 }
 
-fn round_to(x: f64, step: Option<f64>) -> f64 {
+pub(crate) fn round_to(x: f64, step: Option<f64>) -> f64 {
     match step {
         Some(s) => ((x / s).round() * s).max(s),
         None => x,

@@ -145,11 +145,65 @@ fn draw(
             activity.push((g.enzyme.clone(), ph.activity));
         }
     }
+    let enzyme_factors = apply_enzymes(&mut p, pop, &activity, |v| {
+        (
+            lognormal_factor(rng, v.cv),
+            lognormal_factor(rng, v.gut_cv.unwrap_or(v.cv)),
+        )
+    });
+    p.name = format!("{} subject {id}", pop.name);
+    p.validate(&p.name.clone()).map_err(|e| e.to_string())?;
+    let subject = Subject::of(id, &p, phenotypes, enzyme_factors);
+    Ok((p, subject))
+}
+
+impl Subject {
+    /// The record of body `p` (its covariates as built), with what was chosen for its enzymes.
+    fn of(
+        id: usize,
+        p: &Physiology,
+        phenotypes: Vec<(String, String)>,
+        enzyme_factors: Vec<(String, f64)>,
+    ) -> Subject {
+        Subject {
+            id,
+            sex: if p.sex == Sex::Female {
+                "female".into()
+            } else {
+                "male".into()
+            },
+            age_years: p.age_years,
+            height_cm: p.height_cm,
+            weight_kg: p.body_weight_kg,
+            bsa_m2: bsa_du_bois(p.body_weight_kg, p.height_cm),
+            liver_volume_l: p.organs["liver"].volume_l,
+            fat_volume_l: p.organs["fat"].volume_l,
+            cardiac_output_l_per_h: p.cardiac_output_l_per_h,
+            gfr_ml_per_min: p.gfr_ml_per_min,
+            hematocrit: p.hematocrit,
+            albumin_g_per_l: p.albumin_g_per_l,
+            phenotypes,
+            enzyme_factors,
+            redraws: 0,
+        }
+    }
+}
+
+/// Multiply each enzyme of `p` by the population's `abundance_scale`, the variability
+/// factors `draw` gives (liver, gut; drawn in this order, enzyme by enzyme) and the activity
+/// of the subject's phenotype. Returns (enzyme, hepatic factor) per varied enzyme.
+fn apply_enzymes(
+    p: &mut Physiology,
+    pop: &Population,
+    activity: &[(String, f64)],
+    mut draw: impl FnMut(&crate::data::population::EnzymeVariability) -> (f64, f64),
+) -> Vec<(String, f64)> {
     let act = |e: &str| activity.iter().find(|(x, _)| x == e).map_or(1.0, |x| x.1);
     let mut enzyme_factors = Vec::new();
     for (e, v) in &pop.enzymes {
-        let f_liver = v.abundance_scale * lognormal_factor(rng, v.cv) * act(e);
-        let f_gut = v.abundance_scale * lognormal_factor(rng, v.gut_cv.unwrap_or(v.cv)) * act(e);
+        let (liver, gut) = draw(v);
+        let f_liver = v.abundance_scale * liver * act(e);
+        let f_gut = v.abundance_scale * gut * act(e);
         if let Some(h) = p.enzymes.liver.get_mut(e) {
             h.subject_factor *= f_liver;
         }
@@ -159,7 +213,7 @@ fn draw(
         enzyme_factors.push((e.clone(), f_liver));
     }
     // Genotyped enzymes without a variability entry still take their phenotype.
-    for (e, a) in &activity {
+    for (e, a) in activity {
         if !pop.enzymes.contains_key(e) {
             if let Some(h) = p.enzymes.liver.get_mut(e) {
                 h.subject_factor *= a;
@@ -169,30 +223,7 @@ fn draw(
             }
         }
     }
-    p.name = format!("{} subject {id}", pop.name);
-    p.validate(&p.name.clone()).map_err(|e| e.to_string())?;
-    let subject = Subject {
-        id,
-        sex: if p.sex == Sex::Female {
-            "female".into()
-        } else {
-            "male".into()
-        },
-        age_years,
-        height_cm: p.height_cm,
-        weight_kg: p.body_weight_kg,
-        bsa_m2: bsa_du_bois(p.body_weight_kg, p.height_cm),
-        liver_volume_l: p.organs["liver"].volume_l,
-        fat_volume_l: p.organs["fat"].volume_l,
-        cardiac_output_l_per_h: p.cardiac_output_l_per_h,
-        gfr_ml_per_min: p.gfr_ml_per_min,
-        hematocrit: p.hematocrit,
-        albumin_g_per_l: p.albumin_g_per_l,
-        phenotypes,
-        enzyme_factors,
-        redraws: 0,
-    };
-    Ok((p, subject))
+    enzyme_factors
 }
 
 /// Scale `p` (a typical body of weight `w0`, height `h0`) to weight `w` and height `h`:
@@ -201,10 +232,8 @@ fn draw(
 /// the weight change (tissue density 1 kg/L). Returns the fat volume.
 fn rescale(
     p: &mut Physiology,
-    w0: f64,
-    h0: f64,
-    w: f64,
-    h: f64,
+    (w0, h0): (f64, f64),
+    (w, h): (f64, f64),
     liver_volume: f64,
 ) -> std::result::Result<f64, String> {
     let s = bsa_du_bois(w, h) / bsa_du_bois(w0, h0);
@@ -263,7 +292,6 @@ fn draw_adult(
     }
     let weight = bmi * (height / 100.0).powi(2);
     let bsa = bsa_du_bois(weight, height);
-    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
 
     let mut p = reference.clone();
     p.age_years = age_years;
@@ -277,30 +305,43 @@ fn draw_adult(
     }
     p.albumin_g_per_l = albumin;
 
-    let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
-        + lv.reference_per_bsa_l_per_m2
-            .unwrap_or(lv.volume_per_bsa_l_per_m2)
-            * bsa_ref;
-    let liver_volume = reference.organ("liver").volume_l
-        * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
-        / eq_ref
-        * lognormal_factor(rng, lv.cv);
+    let liver_volume = typical_liver_volume(lv, reference, bsa) * lognormal_factor(rng, lv.cv);
     if liver_volume <= 0.3 {
         return Err(format!("liver volume {liver_volume:.2} L"));
     }
     rescale(
         &mut p,
-        reference.body_weight_kg,
-        reference.height_cm,
-        weight,
-        height,
+        (reference.body_weight_kg, reference.height_cm),
+        (weight, height),
         liver_volume,
     )?;
     p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, lv.mppgl_cv);
+    p.gfr_ml_per_min = typical_gfr(gfr, age_years, bsa) * lognormal_factor(rng, gfr.cv);
+    Ok(p)
+}
+
+/// The population's liver volume at `bsa` (its BSA equation as a ratio to the reference
+/// individual's liver), before variability.
+fn typical_liver_volume(
+    lv: &crate::data::population::LiverVolume,
+    reference: &Physiology,
+    bsa: f64,
+) -> f64 {
+    let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
+    let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
+        + lv.reference_per_bsa_l_per_m2
+            .unwrap_or(lv.volume_per_bsa_l_per_m2)
+            * bsa_ref;
+    reference.organ("liver").volume_l * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
+        / eq_ref
+}
+
+/// The population's GFR (mL/min) at an age and BSA, before variability: the value at 30 y
+/// per 1.73 m^2, declining past 30 (at least 5), scaled to the BSA.
+fn typical_gfr(gfr: &crate::data::population::Gfr, age_years: f64, bsa: f64) -> f64 {
     let gfr_173 =
         gfr.at_30_ml_per_min_per_1_73m2 - gfr.decline_per_year * (age_years - 30.0).max(0.0);
-    p.gfr_ml_per_min = gfr_173.max(5.0) * bsa / 1.73 * lognormal_factor(rng, gfr.cv);
-    Ok(p)
+    gfr_173.max(5.0) * bsa / 1.73
 }
 
 /// A child: the typical child of the age and sex, then height and weight z-scores from the
@@ -340,20 +381,9 @@ fn draw_child(
     let a = age_years.min(o.adult_age_years);
     let height = g.height_cm * lms.height_cm(a, zh) / lms.height_cm(a, 0.0);
     let weight = g.weight_kg * lms.weight_kg(a, zw) / lms.weight_kg(a, 0.0);
-    let bsa = bsa_du_bois(weight, height);
-    let s = bsa / g.bsa_m2;
-    let liver_volume = p.organ("liver").volume_l * s * lognormal_factor(rng, v.liver_volume_cv);
-    let gfr0 = p.gfr_ml_per_min;
-    rescale(
-        &mut p,
-        g.weight_kg,
-        g.height_cm,
-        weight,
-        height,
-        liver_volume,
-    )?;
-    p.gfr_ml_per_min =
-        gfr0 * (weight / g.weight_kg).powf(o.gfr.weight_exponent) * lognormal_factor(rng, v.gfr_cv);
+    let liver_factor = lognormal_factor(rng, v.liver_volume_cv);
+    resize_child(&mut p, o, &g, weight, height, liver_factor)?;
+    p.gfr_ml_per_min *= lognormal_factor(rng, v.gfr_cv);
     p.hematocrit *= lognormal_factor(rng, v.hematocrit_cv);
     if !(0.2..=0.7).contains(&p.hematocrit) {
         return Err(format!("hematocrit {:.2} out of range", p.hematocrit));
@@ -362,4 +392,206 @@ fn draw_child(
     p.agp_g_per_l *= lognormal_factor(rng, v.albumin_cv);
     p.enzymes.mppgl_mg_per_g *= lognormal_factor(rng, v.mppgl_cv);
     Ok(p)
+}
+
+/// What is known of one patient (scenario `[subjects]` with `physiology` naming a
+/// population): anything not given takes the population's typical value for the sex and age
+/// (adults: mean height, mean BMI, mean hematocrit and albumin, the liver and GFR equations;
+/// children: the typical child of the age). Enzymes take the population's `abundance_scale`
+/// and the activity of a given phenotype (none given: the reference individual's amount).
+#[derive(Debug, Clone, Default)]
+pub struct Patient {
+    pub female: bool,
+    pub age_years: Option<f64>,
+    pub gestational_age_weeks: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub gfr_ml_per_min: Option<f64>,
+    pub egfr_ml_per_min_per_1_73m2: Option<f64>,
+    pub albumin_g_per_l: Option<f64>,
+    pub hematocrit: Option<f64>,
+    pub phenotypes: std::collections::BTreeMap<String, String>,
+}
+
+/// Where a patient could not be built: the `[subjects]` field and what is wrong.
+pub type PatientError = (&'static str, String);
+
+/// Build one patient's physiology from a population (its adult tables, or its ontogeny for
+/// a child), scaled to the patient's size like a virtual subject (`rescale`) but without
+/// random variability.
+pub fn patient(
+    pop: &Population,
+    male: &Physiology,
+    female: &Physiology,
+    spec: &Patient,
+) -> std::result::Result<(Physiology, Subject), PatientError> {
+    let reference = if spec.female { female } else { male };
+    let mut p = match &pop.ontogeny {
+        Some(o) => patient_child(o, reference, spec)?,
+        None => patient_adult(pop, reference, spec)?,
+    };
+    if let Some(h) = spec.hematocrit {
+        p.hematocrit = h;
+    }
+    if let Some(a) = spec.albumin_g_per_l {
+        p.albumin_g_per_l = a;
+    }
+    let bsa = bsa_du_bois(p.body_weight_kg, p.height_cm);
+    match (spec.gfr_ml_per_min, spec.egfr_ml_per_min_per_1_73m2) {
+        (Some(g), _) => p.gfr_ml_per_min = g,
+        (None, Some(e)) => p.gfr_ml_per_min = e * bsa / 1.73,
+        (None, None) => {}
+    }
+    let mut phenotypes = Vec::new();
+    let mut activity = Vec::new();
+    for (enzyme, name) in &spec.phenotypes {
+        let g = named(
+            &pop.genotypes,
+            |g| &g.enzyme,
+            enzyme,
+            || format!("population {} has no genotypes for {enzyme}", pop.name),
+        )?;
+        let ph = named(
+            &g.phenotypes,
+            |ph| &ph.name,
+            name,
+            || {
+                format!(
+                    "{enzyme} phenotype \"{name}\" is not in population {}",
+                    pop.name
+                )
+            },
+        )?;
+        phenotypes.push((enzyme.clone(), name.clone()));
+        activity.push((enzyme.clone(), ph.activity));
+    }
+    let enzyme_factors = apply_enzymes(&mut p, pop, &activity, |_| (1.0, 1.0));
+    p.validate(&p.name.clone()).map_err(|e| {
+        (
+            "subjects",
+            format!("the patient's physiology is not possible: {e}"),
+        )
+    })?;
+    let subject = Subject::of(0, &p, phenotypes, enzyme_factors);
+    Ok((p, subject))
+}
+
+/// The item of `items` whose `key` is `want`, or an error on `subjects.phenotypes` saying
+/// `what` and listing the names there are.
+fn named<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&T) -> &String,
+    want: &str,
+    what: impl Fn() -> String,
+) -> std::result::Result<&'a T, PatientError> {
+    items.iter().find(|x| key(x) == want).ok_or_else(|| {
+        let known: Vec<&str> = items.iter().map(|x| key(x).as_str()).collect();
+        let known = if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        };
+        (
+            "subjects.phenotypes",
+            format!("{}; use one of: {known}", what()),
+        )
+    })
+}
+
+fn patient_adult(
+    pop: &Population,
+    reference: &Physiology,
+    spec: &Patient,
+) -> std::result::Result<Physiology, PatientError> {
+    let missing = || {
+        (
+            "subjects.physiology",
+            format!("population {} lacks its adult tables", pop.name),
+        )
+    };
+    let anthro = if spec.female { &pop.female } else { &pop.male };
+    let anthro = anthro.as_ref().ok_or_else(missing)?;
+    let lv = pop.liver.as_ref().ok_or_else(missing)?;
+    let gfr = pop.gfr.as_ref().ok_or_else(missing)?;
+    let age = spec.age_years.unwrap_or(reference.age_years);
+    let height = spec.height_cm.unwrap_or(anthro.height_cm.mean);
+    let weight = spec
+        .weight_kg
+        .unwrap_or(anthro.bmi_kg_per_m2.mean * (height / 100.0).powi(2));
+    let bsa = bsa_du_bois(weight, height);
+    let mut p = reference.clone();
+    p.age_years = age;
+    p.hematocrit = anthro.hematocrit.mean;
+    p.albumin_g_per_l = anthro.albumin_g_per_l.mean;
+    let liver_volume = typical_liver_volume(lv, reference, bsa);
+    rescale(
+        &mut p,
+        (reference.body_weight_kg, reference.height_cm),
+        (weight, height),
+        liver_volume,
+    )
+    .map_err(|e| size_error(&e))?;
+    p.gfr_ml_per_min = typical_gfr(gfr, age, bsa);
+    p.name = format!("{} patient", pop.name);
+    Ok(p)
+}
+
+fn patient_child(
+    o: &Ontogeny,
+    reference: &Physiology,
+    spec: &Patient,
+) -> std::result::Result<Physiology, PatientError> {
+    let Some(age_years) = spec.age_years else {
+        return Err((
+            "subjects.age_years",
+            "a child of a pediatric population needs one age in years, e.g. age_years = 5".into(),
+        ));
+    };
+    let child = Child {
+        age_years,
+        female: spec.female,
+        gestational_age_weeks: spec
+            .gestational_age_weeks
+            .unwrap_or(o.default_gestational_age_weeks),
+    };
+    let (mut p, g) = o
+        .typical_child(reference, &child)
+        .map_err(|e| ("subjects.age_years", e.to_string()))?;
+    if spec.weight_kg.is_some() || spec.height_cm.is_some() {
+        let weight = spec.weight_kg.unwrap_or(g.weight_kg);
+        let height = spec.height_cm.unwrap_or(g.height_cm);
+        resize_child(&mut p, o, &g, weight, height, 1.0).map_err(|e| size_error(&e))?;
+    }
+    Ok(p)
+}
+
+/// Give the typical child `p` (of growth `g`) another weight and height: organ sizes by
+/// BSA (`rescale`), the liver by BSA times `liver_factor`, GFR by weight^exponent of the
+/// ontogeny file.
+fn resize_child(
+    p: &mut Physiology,
+    o: &Ontogeny,
+    g: &crate::ontogeny::Growth,
+    weight: f64,
+    height: f64,
+    liver_factor: f64,
+) -> std::result::Result<(), String> {
+    let s = bsa_du_bois(weight, height) / g.bsa_m2;
+    let liver_volume = p.organ("liver").volume_l * s * liver_factor;
+    let gfr0 = p.gfr_ml_per_min;
+    rescale(
+        p,
+        (g.weight_kg, g.height_cm),
+        (weight, height),
+        liver_volume,
+    )?;
+    p.gfr_ml_per_min = gfr0 * (weight / g.weight_kg).powf(o.gfr.weight_exponent);
+    Ok(())
+}
+
+fn size_error(e: &str) -> PatientError {
+    (
+        "subjects.weight_kg",
+        format!("weight_kg and height_cm do not make a possible body ({e}); check both"),
+    )
 }

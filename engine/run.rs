@@ -14,7 +14,7 @@ use crate::model::{assemble, CompoundInfo, Model};
 use crate::prefix::{solve, Solved};
 use crate::report::summary::{
     AdjustedDose, ArmSummary, ComparisonSummary, CompoundSummary, EnzymeRecovery, ObservedCheck,
-    Summary,
+    Summary, TargetDose,
 };
 use crate::solve::Tolerances;
 
@@ -127,6 +127,9 @@ pub struct Prepared {
     pub population: Option<crate::trial::PopulationSetup>,
     /// The pediatric population of a `[children]` table.
     pub children: Option<crate::trial::PopulationSetup>,
+    /// The individual built from a population (`physiology = "<population>"`): its
+    /// covariates and phenotypes, reported in `summary.json`.
+    pub patient: Option<crate::population::Subject>,
     /// Solver tolerances when the scenario sets none: (rtol, atol relative to the largest
     /// dose); `DEFAULT_*` for individuals, `POPULATION_*` for virtual-trial subjects.
     pub default_tolerances: (f64, f64),
@@ -151,6 +154,7 @@ impl Prepared {
             observed_data: Vec::new(),
             population: None,
             children: None,
+            patient: None,
             default_tolerances: self.default_tolerances,
         })
     }
@@ -177,16 +181,28 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         }
     }
     let mut child_reference = None;
+    let mut patient = None;
     let physiology = match &population {
         Some(pop) => pop.male.clone(),
         None => {
             let phys_name = s.subjects.physiology.as_deref().unwrap_or_default();
             let r = lib.resolve(Kind::Physiology, phys_name, label, "subjects.physiology")?;
             if Population::is_population(&r.text) {
-                let (child, reference) = typical_child(s, lib, phys_name, label)?;
+                let (body, reference, record) = population_individual(s, lib, phys_name, label)?;
                 child_reference = Some(reference);
-                child
+                patient = Some(record);
+                body
             } else {
+                if let Some(first) = s.subjects.patient_fields().first() {
+                    return Err(PbpkError::invalid(
+                        label,
+                        format!("subjects.{first}"),
+                        format!(
+                            "describes a patient, but {} is one fixed individual: name a population in `physiology` (\"european\", \"chinese\", \"pediatric\") to build the patient from it, or edit the physiology file",
+                            r.label()
+                        ),
+                    ));
+                }
                 Physiology::parse(&r.label(), &r.text)?
             }
         }
@@ -405,41 +421,57 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         observed_data,
         population,
         children,
+        patient,
         default_tolerances: (DEFAULT_RTOL, DEFAULT_ATOL_REL_DOSE),
     })
 }
 
-/// The typical child a scenario names with `physiology = "<pediatric population>"` and a
-/// single `age_years` (and `sex`, `gestational_age_weeks`), with the adult reference it grew
-/// from (for the plasma-protein scaling of fu).
-fn typical_child(
+/// The one individual a scenario builds with `physiology = "<population>"`: the typical
+/// child of a pediatric population at one `age_years`, or the typical adult of an adult
+/// population, either individualised by the patient fields of `[subjects]` (weight,
+/// height, GFR, albumin, hematocrit, phenotypes; `population::Patient`). Returns the body,
+/// the adult reference it was built from (for the plasma-protein scaling of fu) and its
+/// record for `summary.json`.
+fn population_individual(
     s: &Scenario,
     lib: &Library,
     name: &str,
     label: &str,
-) -> Result<(Physiology, Physiology)> {
+) -> Result<(Physiology, Physiology, crate::population::Subject)> {
     let setup = crate::trial::PopulationSetup::load(lib, name, label)?;
-    let age = match s.subjects.age_years.map(|a| a.range()) {
-        Some([a0, a1]) if a0 == a1 => a0,
-        // An adult population has no ages to ask for: typical_child reports it.
-        _ if setup.population.ontogeny.is_none() => 0.0,
-        _ => {
+    let sub = &s.subjects;
+    let age_years = match sub.age_years.map(|a| a.range()) {
+        Some([a0, a1]) if a0 == a1 => Some(a0),
+        None => None,
+        Some(_) => {
             return Err(PbpkError::invalid(
                 label,
                 "subjects.age_years",
-                format!("a pediatric individual (physiology = \"{name}\") needs one age in years, e.g. age_years = 5"),
+                format!("one individual built from population \"{name}\" has one age in years, e.g. age_years = 5, not a range"),
             ))
         }
     };
-    let female = s.subjects.sex == Some(Sex::Female);
-    let (p, _, reference) = setup.typical_child(
-        age,
-        female,
-        s.subjects.gestational_age_weeks,
-        label,
-        "subjects.physiology",
-    )?;
-    Ok((p, reference.clone()))
+    let spec = crate::population::Patient {
+        female: sub.sex == Some(Sex::Female),
+        age_years,
+        gestational_age_weeks: sub.gestational_age_weeks,
+        weight_kg: sub.weight_kg,
+        height_cm: sub.height_cm,
+        gfr_ml_per_min: sub.gfr_ml_per_min,
+        egfr_ml_per_min_per_1_73m2: sub.egfr_ml_per_min_per_1_73m2,
+        albumin_g_per_l: sub.albumin_g_per_l,
+        hematocrit: sub.hematocrit,
+        phenotypes: sub.phenotypes.clone(),
+    };
+    let (p, record) =
+        crate::population::patient(&setup.population, &setup.male, &setup.female, &spec)
+            .map_err(|(field, msg)| PbpkError::invalid(label, field, msg))?;
+    let reference = if spec.female {
+        setup.female
+    } else {
+        setup.male
+    };
+    Ok((p, reference, record))
 }
 
 /// The output grid: regular steps plus every dose time.
@@ -489,11 +521,17 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
     let phys = &p.physiology;
     let (arms, solved) = run_all_arms(s, p, opts)?;
     let mut summary = summarise_run(s, phys, &arms);
+    summary.patient = p.patient.clone();
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
         let found = summary.comparisons.iter_mut().find(|o| o.is_of(cmp));
         if let Some(out) = found {
             out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms, &solved)?);
         }
+    }
+    for t in &s.targets {
+        summary
+            .targets
+            .push(dose_for_target(s, p, opts, t, &arms, &solved)?);
     }
     static_models(p, &mut summary.comparisons, &arms);
     let children = crate::pediatric::run_children(s, p, &arms, opts)?;
@@ -600,20 +638,9 @@ pub(crate) fn adjust_dose(
     };
     let (factor, converged, iterations) =
         crate::pediatric::solve_dose_factor(target, Some(exposure(t, use_inf)), auc_at)?;
-    let doses: Vec<f64> = arm
-        .dose
-        .iter()
-        .filter(|d| p.compound_index(&d.compound) == k)
-        .map(|d| d.amount_mg(p.physiology.body_weight_kg))
-        .collect();
-    let same = doses.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-12);
     Ok(AdjustedDose {
         factor,
-        dose_mg: if same {
-            doses.first().map(|d| d * factor)
-        } else {
-            None
-        },
+        dose_mg: common_dose_mg(p, arm, k).map(|d| d * factor),
         converged,
         iterations,
     })
@@ -621,6 +648,87 @@ pub(crate) fn adjust_dose(
 
 /// The compound whose doses time compound k's outputs: k itself if the arm doses it, else
 /// the nearest dosed ancestor that forms it (metabolites), else none (k is not in the arm).
+/// The dose (mg) of compound k in `arm` when all its doses there are equal (`None` if not).
+fn common_dose_mg(p: &Prepared, arm: &crate::data::scenario::Arm, k: usize) -> Option<f64> {
+    let doses: Vec<f64> = arm
+        .dose
+        .iter()
+        .filter(|d| p.compound_index(&d.compound) == k)
+        .map(|d| d.amount_mg(p.physiology.body_weight_kg))
+        .collect();
+    let same = doses.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-12);
+    if same {
+        doses.first().copied()
+    } else {
+        None
+    }
+}
+
+/// The dose meeting a `[[target]]`: all doses of the compound in the arm scaled by one
+/// factor, found by the secant on log exposure vs log dose (0.1 %), then rounded to the
+/// practical step and re-simulated.
+fn dose_for_target(
+    s: &Scenario,
+    p: &Prepared,
+    opts: &RunOptions,
+    t: &crate::data::scenario::Target,
+    arms: &[ArmRun],
+    solved: &[Solved],
+) -> Result<TargetDose> {
+    let k = p.compound_index(&t.compound);
+    let name = &p.compounds[k].0.name;
+    let arm = s
+        .arms
+        .iter()
+        .find(|a| a.name == t.arm)
+        .expect("validated arm");
+    let bw = p.physiology.body_weight_kg;
+    let metric = |runs: &[CompoundRun]| -> Result<f64> {
+        runs.iter()
+            .find(|c| &c.compound == name)
+            .and_then(|c| predicted_metric(c, &t.metric, bw))
+            .ok_or_else(|| {
+                PbpkError::Solver(format!(
+                    "target for {name} in arm \"{}\": {} cannot be computed (e.g. no terminal phase for auc_inf)",
+                    t.arm, t.metric
+                ))
+            })
+    };
+    let own = arms
+        .iter()
+        .find(|a| a.name == t.arm)
+        .expect("validated arm");
+    let at_arm_dose = metric(&own.compounds)?;
+    let at = |f: f64| -> Result<f64> {
+        let (run, _) = run_arm_with(s, p, arm, opts, &[(k, f)], solved)?;
+        metric(&run.compounds)
+    };
+    let (factor, converged, iterations) =
+        crate::pediatric::solve_dose_factor(t.value, Some(at_arm_dose), at)?;
+    let each = common_dose_mg(p, arm, k);
+    let dose_mg = each.map(|d| d * factor);
+    let (rounded_dose_mg, exposure_at_rounded_dose) = match (each, dose_mg, t.round_to_mg) {
+        (Some(each), Some(d), Some(step)) => {
+            let r = crate::pediatric::round_to(d, Some(step));
+            (Some(r), Some(at(r / each)?))
+        }
+        _ => (None, None),
+    };
+    Ok(TargetDose {
+        compound: name.clone(),
+        arm: t.arm.clone(),
+        metric: t.metric.clone(),
+        target: t.value,
+        exposure_at_arm_dose: at_arm_dose,
+        factor,
+        dose_mg,
+        rounded_dose_mg,
+        exposure_at_rounded_dose,
+        converged,
+        iterations,
+    })
+}
+
 fn dose_owner(compounds: &[(Compound, String)], regimen: &Regimen, k: usize) -> Option<usize> {
     let mut seen = vec![false; compounds.len()];
     let mut queue = vec![k];
@@ -1161,6 +1269,8 @@ pub(crate) fn summarise_subjects(
         failed_subjects: failed,
         failures: Vec::new(),
         physiology: physiology.to_string(),
+        patient: None,
+        targets: Vec::new(),
         arms: arm_summaries,
         comparisons,
         observed,

@@ -450,3 +450,84 @@ fn unknown_cell_permeability_method_is_rejected() {
         &["midazolam.toml", "pk_sim_standard", "perfusion_limited"],
     );
 }
+
+#[test]
+fn patient_fields_need_a_population_and_plausible_values() {
+    let patient = |lines: &str| {
+        GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            &format!("physiology = \"european\"\n{lines}"),
+        )
+    };
+    // On a fixed individual physiology file: name a population instead.
+    expect_error(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "physiology = \"adult_male_european\"\nweight_kg = 80",
+        ),
+        &["subjects.weight_kg", "fixed individual", "european"],
+    );
+    // With a virtual trial.
+    expect_error(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "population = \"european\"\nweight_kg = 80",
+        ),
+        &["subjects.weight_kg", "virtual trial"],
+    );
+    expect_error(
+        &patient("gfr_ml_per_min = 60\negfr_ml_per_min_per_1_73m2 = 60"),
+        &["subjects.egfr_ml_per_min_per_1_73m2", "either"],
+    );
+    expect_error(
+        &patient("hematocrit = 42"),
+        &["subjects.hematocrit", "fraction"],
+    );
+    expect_error(&patient("weight_kg = -3"), &["subjects.weight_kg", "kg"]);
+    expect_error(
+        &patient("phenotypes = { CYP2C19 = \"slow\" }"),
+        &["subjects.phenotypes", "\"slow\"", "PM", "NM"],
+    );
+    expect_error(
+        &patient("phenotypes = { CYP9Z9 = \"PM\" }"),
+        &["subjects.phenotypes", "CYP9Z9", "CYP2C19"],
+    );
+    expect_error(
+        &patient("age_years = [30, 40]"),
+        &["subjects.age_years", "one age"],
+    );
+    // A 20 kg adult of 190 cm has no room for fat.
+    expect_error(
+        &patient("weight_kg = 20\nheight_cm = 190"),
+        &["subjects.weight_kg", "height_cm"],
+    );
+}
+
+#[test]
+fn targets_name_a_dosing_arm_a_known_metric_and_one_individual() {
+    let target = |lines: &str| format!("{GOOD}\n[[target]]\n{lines}\n");
+    expect_error(
+        &target("compound = \"midazolam\"\narm = \"b\"\nmetric = \"auc_mg_h_per_L\"\nvalue = 1"),
+        &["target[0].arm", "\"b\"", "arms are"],
+    );
+    expect_error(
+        &target("compound = \"nifedipine\"\narm = \"a\"\nmetric = \"auc_mg_h_per_L\"\nvalue = 1"),
+        &["target[0].compound", "not dosed"],
+    );
+    expect_error(
+        &target("compound = \"midazolam\"\narm = \"a\"\nmetric = \"auc\"\nvalue = 1"),
+        &["target[0].metric", "ctrough_mg_per_L"],
+    );
+    expect_error(
+        &target("compound = \"midazolam\"\narm = \"a\"\nmetric = \"cmax_mg_per_L\"\nvalue = 0"),
+        &["target[0].value"],
+    );
+    expect_error(
+        &target("compound = \"midazolam\"\narm = \"a\"\nmetric = \"cmax_mg_per_L\"\nvalue = 0.1")
+            .replace(
+                "physiology = \"adult_male_european\"",
+                "population = \"european\"",
+            ),
+        &["target[0].arm", "one individual"],
+    );
+}

@@ -27,6 +27,28 @@ pub struct Scenario {
     /// Typical children by age: dose finding against the adult and pediatric checks.
     #[serde(default)]
     pub children: Option<Children>,
+    /// Target exposures: the dose that meets each (one individual).
+    #[serde(default, rename = "target")]
+    pub targets: Vec<Target>,
+}
+
+/// `[[target]]`: the dose of `compound` in `arm` (all its doses there scaled together)
+/// that gives the simulated individual the exposure `value` of `metric`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub compound: String,
+    pub arm: String,
+    /// One of `DOSE_FINDING_METRICS`, over the compound's window in the arm.
+    pub metric: String,
+    /// The target, in the metric's unit (mg/L or mg.h/L).
+    pub value: f64,
+    /// Practical dose step (mg): the rounded dose and the exposure it gives are reported too.
+    #[serde(default)]
+    pub round_to_mg: Option<f64>,
+    /// Where the target comes from (free text).
+    #[serde(default)]
+    pub source: String,
 }
 
 /// `[children]`: typical children of a pediatric population at given ages, who receive
@@ -103,6 +125,50 @@ pub struct Subjects {
     /// the ontogeny file's, 40 = term).
     #[serde(default)]
     pub gestational_age_weeks: Option<f64>,
+    /// One patient built from the population that `physiology` names (see
+    /// `population::Patient`): body weight (kg) and height (cm) ...
+    #[serde(default)]
+    pub weight_kg: Option<f64>,
+    #[serde(default)]
+    pub height_cm: Option<f64>,
+    /// ... measured GFR (mL/min, absolute) or eGFR (mL/min/1.73 m^2, converted with the
+    /// patient's BSA), not both ...
+    #[serde(default)]
+    pub gfr_ml_per_min: Option<f64>,
+    #[serde(default)]
+    pub egfr_ml_per_min_per_1_73m2: Option<f64>,
+    /// ... plasma albumin (g/L; fu of albumin-bound drugs follows it), hematocrit ...
+    #[serde(default)]
+    pub albumin_g_per_l: Option<f64>,
+    #[serde(default)]
+    pub hematocrit: Option<f64>,
+    /// ... and known phenotypes, enzyme -> phenotype name of the population's `[[genotypes]]`.
+    #[serde(default)]
+    pub phenotypes: std::collections::BTreeMap<String, String>,
+}
+
+impl Subjects {
+    /// The `[subjects]` fields that describe one patient, set in this file.
+    pub fn patient_fields(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        for (name, set) in [
+            ("weight_kg", self.weight_kg.is_some()),
+            ("height_cm", self.height_cm.is_some()),
+            ("gfr_ml_per_min", self.gfr_ml_per_min.is_some()),
+            (
+                "egfr_ml_per_min_per_1_73m2",
+                self.egfr_ml_per_min_per_1_73m2.is_some(),
+            ),
+            ("albumin_g_per_l", self.albumin_g_per_l.is_some()),
+            ("hematocrit", self.hematocrit.is_some()),
+            ("phenotypes", !self.phenotypes.is_empty()),
+        ] {
+            if set {
+                f.push(name);
+            }
+        }
+        f
+    }
 }
 
 /// An age (y) or an age range.
@@ -255,6 +321,75 @@ impl Scenario {
         Ok(s)
     }
 
+    /// `arm` names an arm of this scenario that doses `compound` (errors on `<at>.arm` and
+    /// `<at>.compound`).
+    fn dosed_in_arm(&self, path: &str, at: &str, arm: &str, compound: &str) -> Result<()> {
+        let Some(a) = self.arms.iter().find(|a| a.name == arm) else {
+            return Err(PbpkError::invalid(
+                path,
+                format!("{at}.arm"),
+                format!("no arm is named \"{arm}\"; arms are: {}", self.arm_names()),
+            ));
+        };
+        if !a.dose.iter().any(|x| x.compound == compound) {
+            return Err(PbpkError::invalid(
+                path,
+                format!("{at}.compound"),
+                format!("\"{compound}\" is not dosed in arm \"{arm}\""),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The patient fields: plausible values, one kind of GFR, and only for one individual.
+    fn validate_patient(&self, path: &str) -> Result<()> {
+        let sub = &self.subjects;
+        let fields = sub.patient_fields();
+        if let (Some(first), Some(_)) = (fields.first(), &sub.population) {
+            return Err(PbpkError::invalid(
+                path,
+                format!("subjects.{first}"),
+                "describes one patient, but `population` runs a virtual trial: name the population in `physiology` instead (physiology = \"european\") to simulate this patient",
+            ));
+        }
+        let range = |field: &str, v: Option<f64>, lo: f64, hi: f64, unit: &str| -> Result<()> {
+            match v {
+                Some(x) if !(x.is_finite() && lo < x && x <= hi) => Err(PbpkError::invalid(
+                    path,
+                    format!("subjects.{field}"),
+                    format!("must be above {lo} and at most {hi} {unit}, got {x}"),
+                )),
+                _ => Ok(()),
+            }
+        };
+        range("weight_kg", sub.weight_kg, 0.3, 350.0, "kg")?;
+        range("height_cm", sub.height_cm, 25.0, 250.0, "cm")?;
+        range("gfr_ml_per_min", sub.gfr_ml_per_min, 0.0, 300.0, "mL/min")?;
+        range(
+            "egfr_ml_per_min_per_1_73m2",
+            sub.egfr_ml_per_min_per_1_73m2,
+            0.0,
+            300.0,
+            "mL/min/1.73 m2",
+        )?;
+        range("albumin_g_per_l", sub.albumin_g_per_l, 5.0, 70.0, "g/L")?;
+        range(
+            "hematocrit",
+            sub.hematocrit,
+            0.1,
+            0.7,
+            "(a fraction, e.g. 0.42)",
+        )?;
+        if sub.gfr_ml_per_min.is_some() && sub.egfr_ml_per_min_per_1_73m2.is_some() {
+            return Err(PbpkError::invalid(
+                path,
+                "subjects.egfr_ml_per_min_per_1_73m2",
+                "give the GFR once: either gfr_ml_per_min (absolute) or egfr_ml_per_min_per_1_73m2 (per 1.73 m2 of BSA)",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn validate(&self, path: &str) -> Result<()> {
         let c = Check { path };
         if self.name.trim().is_empty() {
@@ -299,6 +434,7 @@ impl Scenario {
                 ));
             }
         }
+        self.validate_patient(path)?;
         let end = self.simulation.end_h;
         if !(end.is_finite() && end > 0.0) {
             return Err(PbpkError::invalid(
@@ -440,26 +576,31 @@ impl Scenario {
             }
         }
         for (i, d) in self.observed_data.iter().enumerate() {
-            if !self.arms.iter().any(|a| a.name == d.arm) {
+            self.dosed_in_arm(path, &format!("observed_data[{i}]"), &d.arm, &d.compound)?;
+        }
+        for (i, t) in self.targets.iter().enumerate() {
+            let f = |x: &str| format!("target[{i}].{x}");
+            self.dosed_in_arm(path, &format!("target[{i}]"), &t.arm, &t.compound)?;
+            if !DOSE_FINDING_METRICS.contains(&t.metric.as_str()) {
                 return Err(PbpkError::invalid(
                     path,
-                    format!("observed_data[{i}].arm"),
+                    f("metric"),
                     format!(
-                        "no arm is named \"{}\"; arms are: {}",
-                        d.arm,
-                        self.arm_names()
+                        "unknown metric \"{}\"; expected one of {}",
+                        t.metric,
+                        DOSE_FINDING_METRICS.join(", ")
                     ),
                 ));
             }
-            if !self
-                .arms
-                .iter()
-                .any(|a| a.name == d.arm && a.dose.iter().any(|x| x.compound == d.compound))
-            {
+            c.positive(&f("value"), t.value)?;
+            if let Some(r) = t.round_to_mg {
+                c.positive(&f("round_to_mg"), r)?;
+            }
+            if self.subjects.population.is_some() {
                 return Err(PbpkError::invalid(
                     path,
-                    format!("observed_data[{i}].compound"),
-                    format!("\"{}\" is not dosed in arm \"{}\"", d.compound, d.arm),
+                    f("arm"),
+                    "a target dose is found for one individual: use subjects.physiology (a physiology file, or a population with the patient's covariates), not a virtual trial",
                 ));
             }
         }

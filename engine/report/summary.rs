@@ -13,11 +13,19 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<SubjectFailure>,
     pub physiology: String,
+    /// The individual built from a population (`physiology = "<population>"`): its
+    /// covariates (sex, age, height, weight, BSA, liver and fat volume, cardiac output, GFR,
+    /// hematocrit, albumin) and the phenotypes given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<crate::population::Subject>,
     pub arms: Vec<ArmSummary>,
     pub comparisons: Vec<ComparisonSummary>,
     /// Predicted versus observed clinical values named in the scenario.
     pub observed: Vec<ObservedCheck>,
     pub mass_balance_max_rel_error: f64,
+    /// The dose meeting each `[[target]]` exposure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetDose>,
     /// Pediatric dose finding (`[children.dose_finding]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dose_finding: Option<crate::pediatric::DoseFindingSummary>,
@@ -116,6 +124,24 @@ pub struct AdjustedDoseOverSubjects {
     /// Each of those subjects with its reason (subjects whose simulation failed are in the
     /// summary's `failures` and not repeated here).
     pub failures: Vec<SubjectFailure>,
+}
+
+/// The dose that meets a `[[target]]`: `factor` x each dose of the compound in the arm
+/// (`dose_mg` when all its doses are equal), and the rounded dose with its exposure.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetDose {
+    pub compound: String,
+    pub arm: String,
+    pub metric: String,
+    pub target: f64,
+    /// The exposure at the arm's own dose.
+    pub exposure_at_arm_dose: f64,
+    pub factor: f64,
+    pub dose_mg: Option<f64>,
+    pub rounded_dose_mg: Option<f64>,
+    pub exposure_at_rounded_dose: Option<f64>,
+    pub converged: bool,
+    pub iterations: usize,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
