@@ -26,16 +26,35 @@ fn rows() -> &'static [Row] {
 /// Session 9: substrates protecting the enzyme brought lopinavir's Cmax under ritonavir to
 /// 1.95x, and counting ritonavir's reversible Ki beside its KI no longer (a double count that
 /// had capped its inactivation at 0.6 kinact) took it back to 2.1x: 52 of 75 as before.
+/// Session 9 also added ritonavir_benzodiazepines (the Norvir label's triazolam and
+/// alprazolam studies, short-term and at steady state): three harder interaction
+/// observations, all missed for the hepatic over-inactivation, so "interaction ratio" fell
+/// from 5 of 11 to 5 of 14.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.69, 75),
     ("bioavailability", 0.81, 11),
-    ("interaction ratio", 0.45, 11),
+    ("interaction ratio", 0.35, 14),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 35] = [
+const KNOWN_MISSES: [(&str, &str, &str); 38] = [
+    (
+        "ritonavir_benzodiazepines",
+        "triazolam with ritonavir 200 mg x4/auc_ratio",
+        "54 vs > 20 (the label's 'more than 20-fold'): the same hepatic over-inactivation as the IV-midazolam and amlodipine checks (about 1 % of hepatic CYP3A4 left by the HLM KI/kinact, where the clinical probes imply 15-30 %); triazolam's gut share is small (Fg 0.85), so the liver carries the ratio",
+    ),
+    (
+        "ritonavir_benzodiazepines",
+        "alprazolam with ritonavir 200 mg x4/auc_ratio",
+        "6.9 vs 2.5: alprazolam is hepatic (fm CYP3A4 0.89, Fg 0.99), so the ratio is about 1 / (1 - fm (1 - e)) with e the hepatic CYP3A4 left: the observed 2.5 means e of about 0.3 after two days of ritonavir, the model leaves about 0.02; same mechanism as ritonavir_amlodipine",
+    ),
+    (
+        "ritonavir_benzodiazepines",
+        "alprazolam with ritonavir 500 mg 10 d/auc_ratio",
+        "10.1 vs 0.88: after 10 days of full-dose ritonavir the label reports no increase (induction offsets inhibition); in the model induction (Emax 7.5 on synthesis, Mugundu 2010 hepatocytes) cannot offset an inactivation rate about 1000 times kdeg (HLM KI/kinact), so the enzyme stays at about 1-2 %. Induction of alprazolam's other routes is not modelled either",
+    ),
     ("omeprazole_oral", "iv/cl_l_per_h", "human liver microsomal CLint (28.6 uL/min/mg racemate, Abelo 2000, fu_mic 1) scales to 7 L/h against 37 L/h observed: a 5-fold IVIVE under-prediction, typical for CYP2C19 substrates in microsomes; no empirical scaling factor is applied"),
     ("omeprazole_oral", "t_half_h", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
