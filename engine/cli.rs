@@ -327,8 +327,15 @@ fn fmt_opt(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{x:.4}"))
 }
 
-/// The comparisons of a run: dynamic AUC and Cmax ratios, the FDA static model from the
-/// same files, and the dose that restores the reference exposure.
+/// A concentration or AUC for a table: 4 decimals, or 4 significant digits when small.
+fn num(v: f64) -> String {
+    if v.abs() >= 0.01 || v == 0.0 {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
 /// The dose meeting each `[[target]]`.
 fn print_targets(r: &RunResult) {
     if r.summary.targets.is_empty() {
@@ -338,13 +345,24 @@ fn print_targets(r: &RunResult) {
         "\nDose for a target exposure (all doses of the compound in the arm scaled together):"
     );
     println!(
-        "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} {:>14}",
-        "compound", "arm", "metric", "target", "at arm dose", "dose mg", "rounded mg"
+        "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} rounded mg",
+        "compound", "arm", "metric", "target", "at arm dose", "dose mg"
     );
     let mg = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
     for t in &r.summary.targets {
-        let rounded = match (t.rounded_dose_mg, t.exposure_at_rounded_dose) {
-            (Some(d), Some(e)) => format!("{d} (gives {e:.4})"),
+        let rounded = match (t.rounded_dose_mg, t.exposure_at_rounded_dose, t.dose_mg) {
+            (Some(d), Some(e), Some(exact)) => {
+                let off = (d / exact).ln().abs() > 1.5_f64.ln();
+                format!(
+                    "{d} (gives {}){}",
+                    num(e),
+                    if off {
+                        "; the step moves the dose by more than 1.5-fold"
+                    } else {
+                        ""
+                    }
+                )
+            }
             _ => "-".to_string(),
         };
         let dose = match t.dose_mg {
@@ -352,12 +370,12 @@ fn print_targets(r: &RunResult) {
             None => format!("x{:.4}", t.factor),
         };
         println!(
-            "  {:<12} {:<20} {:<20} {:>10.4} {:>12.4} {:>12} {:>14}{}",
+            "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} {}{}",
             t.compound,
             t.arm,
             t.metric,
-            t.target,
-            t.exposure_at_arm_dose,
+            num(t.target),
+            num(t.exposure_at_arm_dose),
             dose,
             rounded,
             if t.converged { "" } else { "  (not converged)" }
@@ -365,6 +383,8 @@ fn print_targets(r: &RunResult) {
     }
 }
 
+/// The comparisons of a run: dynamic AUC and Cmax ratios, the FDA static model from the
+/// same files, and the dose that restores the reference exposure.
 pub fn print_ddi_table(r: &RunResult) {
     if r.summary.comparisons.is_empty() {
         return;
@@ -548,7 +568,12 @@ pub fn print_result(r: &RunResult) {
         let phenotypes: Vec<String> = p
             .phenotypes
             .iter()
-            .map(|(e, n)| format!("{e} {n}"))
+            .map(
+                |(e, n)| match n.strip_prefix("unknown: population mean activity ") {
+                    Some(a) => format!("{e} mean {a}"),
+                    None => format!("{e} {n}"),
+                },
+            )
             .collect();
         println!(
             "Patient: {}, {:.1} y, {:.1} kg, {:.0} cm, BSA {:.2} m2, GFR {:.0} mL/min, albumin {:.0} g/L, hematocrit {:.2}, liver {:.2} L{}",

@@ -444,6 +444,23 @@ pub fn patient(
     }
     let mut phenotypes = Vec::new();
     let mut activity = Vec::new();
+    // A genotyped enzyme whose phenotype is not given takes the population's mean activity
+    // (frequency-weighted), the expectation for a patient of unknown genotype.
+    for g in &pop.genotypes {
+        if !spec.phenotypes.contains_key(&g.enzyme) {
+            let total: f64 = g.phenotypes.iter().map(|ph| ph.frequency).sum();
+            let mean: f64 = g
+                .phenotypes
+                .iter()
+                .map(|ph| ph.frequency * ph.activity)
+                .sum();
+            phenotypes.push((
+                g.enzyme.clone(),
+                format!("unknown: population mean activity {:.3}", mean / total),
+            ));
+            activity.push((g.enzyme.clone(), mean / total));
+        }
+    }
     for (enzyme, name) in &spec.phenotypes {
         let g = named(
             &pop.genotypes,
@@ -514,6 +531,24 @@ fn patient_adult(
     let lv = pop.liver.as_ref().ok_or_else(missing)?;
     let gfr = pop.gfr.as_ref().ok_or_else(missing)?;
     let age = spec.age_years.unwrap_or(reference.age_years);
+    if age < 18.0 {
+        return Err((
+            "subjects.age_years",
+            format!(
+                "population {} describes adults; a child of {age} years needs a pediatric population (physiology = \"pediatric\")",
+                pop.name
+            ),
+        ));
+    }
+    if spec.gestational_age_weeks.is_some() {
+        return Err((
+            "subjects.gestational_age_weeks",
+            format!(
+                "applies to children of a pediatric population, not to an adult of population {}",
+                pop.name
+            ),
+        ));
+    }
     let height = spec.height_cm.unwrap_or(anthro.height_cm.mean);
     let weight = spec
         .weight_kg

@@ -130,6 +130,8 @@ pub struct Prepared {
     /// The individual built from a population (`physiology = "<population>"`): its
     /// covariates and phenotypes, reported in `summary.json`.
     pub patient: Option<crate::population::Subject>,
+    /// The scenario file, for errors found while running.
+    pub label: String,
     /// Solver tolerances when the scenario sets none: (rtol, atol relative to the largest
     /// dose); `DEFAULT_*` for individuals, `POPULATION_*` for virtual-trial subjects.
     pub default_tolerances: (f64, f64),
@@ -155,6 +157,7 @@ impl Prepared {
             population: None,
             children: None,
             patient: None,
+            label: self.label.clone(),
             default_tolerances: self.default_tolerances,
         })
     }
@@ -376,6 +379,13 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             ));
         }
     }
+    if let (Some(_), Some(_)) = (&patient, &s.children) {
+        return Err(PbpkError::invalid(
+            label,
+            "children",
+            "[children] grows children from one adult reference physiology file: name it in subjects.physiology (e.g. \"adult_male_european\"), not a population",
+        ));
+    }
     if let Some(reference) = &child_reference {
         for (c, _) in compounds.iter_mut() {
             *c = crate::trial::scale_fu(c, &physiology, reference);
@@ -422,6 +432,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         population,
         children,
         patient,
+        label: label.to_string(),
         default_tolerances: (DEFAULT_RTOL, DEFAULT_ATOL_REL_DOSE),
     })
 }
@@ -646,8 +657,6 @@ pub(crate) fn adjust_dose(
     })
 }
 
-/// The compound whose doses time compound k's outputs: k itself if the arm doses it, else
-/// the nearest dosed ancestor that forms it (metabolites), else none (k is not in the arm).
 /// The dose (mg) of compound k in `arm` when all its doses there are equal (`None` if not).
 fn common_dose_mg(p: &Prepared, arm: &crate::data::scenario::Arm, k: usize) -> Option<f64> {
     let doses: Vec<f64> = arm
@@ -683,15 +692,26 @@ fn dose_for_target(
         .find(|a| a.name == t.arm)
         .expect("validated arm");
     let bw = p.physiology.body_weight_kg;
+    let field = format!(
+        "target[{}].metric",
+        s.targets
+            .iter()
+            .position(|x| std::ptr::eq(x, t))
+            .unwrap_or(0)
+    );
     let metric = |runs: &[CompoundRun]| -> Result<f64> {
         runs.iter()
             .find(|c| &c.compound == name)
             .and_then(|c| predicted_metric(c, &t.metric, bw))
             .ok_or_else(|| {
-                PbpkError::Solver(format!(
-                    "target for {name} in arm \"{}\": {} cannot be computed (e.g. no terminal phase for auc_inf)",
-                    t.arm, t.metric
-                ))
+                PbpkError::invalid(
+                    &p.label,
+                    &field,
+                    format!(
+                        "{} of {name} in arm \"{}\" cannot be computed: no terminal phase could be estimated after the last dose (simulate longer after it, or use auc_mg_h_per_L, the AUC over the window)",
+                        t.metric, t.arm
+                    ),
+                )
             })
     };
     let own = arms
@@ -729,6 +749,8 @@ fn dose_for_target(
     })
 }
 
+/// The compound whose doses time compound k's outputs: k itself if the arm doses it, else
+/// the nearest dosed ancestor that forms it (metabolites), else none (k is not in the arm).
 fn dose_owner(compounds: &[(Compound, String)], regimen: &Regimen, k: usize) -> Option<usize> {
     let mut seen = vec![false; compounds.len()];
     let mut queue = vec![k];

@@ -496,6 +496,30 @@ fn patient_fields_need_a_population_and_plausible_values() {
         &patient("age_years = [30, 40]"),
         &["subjects.age_years", "one age"],
     );
+    expect_error(
+        &patient("age_years = 5"),
+        &["subjects.age_years", "pediatric"],
+    );
+    expect_error(
+        &patient("gestational_age_weeks = 30"),
+        &["subjects.gestational_age_weeks", "children"],
+    );
+    expect_error(&patient("height_cm = 400"), &["subjects.height_cm", "cm"]);
+    expect_error(
+        &patient("gfr_ml_per_min = 0"),
+        &["subjects.gfr_ml_per_min", "mL/min"],
+    );
+    expect_error(
+        &patient("albumin_g_per_l = 0.4"),
+        &["subjects.albumin_g_per_l", "g/L"],
+    );
+    expect_error(
+        &format!(
+            "{}\n[children]\npopulation = \"pediatric\"\nages_years = [2.0]\n",
+            patient("age_years = 40")
+        ),
+        &["children", "adult reference physiology file"],
+    );
     // A 20 kg adult of 190 cm has no room for fat.
     expect_error(
         &patient("weight_kg = 20\nheight_cm = 190"),
@@ -529,5 +553,13 @@ fn targets_name_a_dosing_arm_a_known_metric_and_one_individual() {
                 "population = \"european\"",
             ),
         &["target[0].arm", "one individual"],
+    );
+    // AUC_inf with too little time after the last dose for a terminal phase.
+    expect_error(
+        &target(
+            "compound = \"midazolam\"\narm = \"a\"\nmetric = \"auc_inf_mg_h_per_L\"\nvalue = 0.1",
+        )
+        .replace("end_h = 12", "end_h = 0.5"),
+        &["target[0].metric", "terminal phase"],
     );
 }

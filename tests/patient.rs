@@ -60,6 +60,7 @@ fn a_patient_with_the_reference_covariates_is_the_reference() {
                 &format!(
                     r#"physiology = "european"
 sex = "male"
+phenotypes = {{ CYP2C19 = "NM", CYP2D6 = "NM" }}
 age_years = {}
 weight_kg = {}
 height_cm = {}
@@ -214,7 +215,90 @@ fn a_cyp2c19_poor_metaboliser_has_higher_omeprazole_exposure() {
     assert!(fm_nm > 0.3, "CYP2C19 must matter for omeprazole");
     assert!(fm_pm.abs() < 1e-12, "a poor metaboliser has no CYP2C19");
     assert!(auc_pm / auc_nm > 2.0, "{auc_pm} vs {auc_nm}");
-    assert_eq!(pm.summary.patient.as_ref().unwrap().phenotypes[0].1, "PM");
+    let factor = |r: &pbpk::run::RunResult, e: &str| {
+        let p = r.summary.patient.as_ref().unwrap();
+        p.enzyme_factors.iter().find(|(x, _)| x == e).unwrap().1
+    };
+    assert_eq!(factor(&pm, "CYP2C19"), 0.0);
+    assert_eq!(factor(&nm, "CYP2C19"), 1.0);
+    let im = run("IM", "im.toml");
+    assert_eq!(factor(&im, "CYP2C19"), 0.5);
+    // Unknown genotype: the population's frequency-weighted mean activity.
+    let lib = Library::beside(&ws.write("probe.toml", ""));
+    let setup = pbpk::trial::PopulationSetup::load(&lib, "european", "test").unwrap();
+    let g = setup
+        .population
+        .genotypes
+        .iter()
+        .find(|g| g.enzyme == "CYP2C19")
+        .unwrap();
+    let mean: f64 = g
+        .phenotypes
+        .iter()
+        .map(|p| p.frequency * p.activity)
+        .sum::<f64>()
+        / g.phenotypes.iter().map(|p| p.frequency).sum::<f64>();
+    let unknown = run_path(
+        &ws.write(
+            "unknown.toml",
+            &scenario("physiology = \"european\"\nage_years = 30", dose, 72.0),
+        ),
+        &RunOptions::default(),
+    );
+    println!(
+        "CYP2C19 factors: PM 0, IM 0.5, NM 1, unknown {:.4} (population mean {mean:.4})",
+        factor(&unknown, "CYP2C19")
+    );
+    assert!((factor(&unknown, "CYP2C19") / mean - 1.0).abs() < 1e-12);
+    // A Chinese patient takes the population's abundance scale (CYP2C9 0.58).
+    let cn = run_path(
+        &ws.write(
+            "cn.toml",
+            &scenario("physiology = \"chinese\"\nage_years = 30", dose, 72.0),
+        ),
+        &RunOptions::default(),
+    );
+    let cn_setup = pbpk::trial::PopulationSetup::load(&lib, "chinese", "test").unwrap();
+    let scale = cn_setup.population.enzymes["CYP2C9"].abundance_scale;
+    assert!(scale < 1.0);
+    assert!((factor(&cn, "CYP2C9") / scale - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_heavier_child_has_organs_by_bsa_and_gfr_by_weight() {
+    let ws = Workspace::new();
+    let lib = Library::beside(&ws.write("probe.toml", ""));
+    let setup = pbpk::trial::PopulationSetup::load(&lib, "pediatric", "test").unwrap();
+    let (typical, growth, _) = setup
+        .typical_child(5.0, false, None, "test", "physiology")
+        .unwrap();
+    let spec = pbpk::population::Patient {
+        age_years: Some(5.0),
+        weight_kg: Some(25.0),
+        height_cm: Some(115.0),
+        ..Default::default()
+    };
+    let (p, record) =
+        pbpk::population::patient(&setup.population, &setup.male, &setup.female, &spec).unwrap();
+    let s = pbpk::population::bsa_du_bois(25.0, 115.0) / growth.bsa_m2;
+    let exponent = setup
+        .population
+        .ontogeny
+        .as_ref()
+        .unwrap()
+        .gfr
+        .weight_exponent;
+    println!(
+        "typical 5-year-old {:.1} kg, {:.0} cm; patient 25 kg, 115 cm: BSA ratio {s:.4}, liver {:.4} L, GFR {:.2} mL/min",
+        growth.weight_kg, growth.height_cm, record.liver_volume_l, record.gfr_ml_per_min
+    );
+    for organ in ["liver", "kidney", "brain"] {
+        let ratio = p.organ(organ).volume_l / typical.organ(organ).volume_l;
+        assert!((ratio / s - 1.0).abs() < 1e-12, "{organ}: {ratio} vs {s}");
+    }
+    let gfr = typical.gfr_ml_per_min * (25.0 / growth.weight_kg).powf(exponent);
+    assert!((p.gfr_ml_per_min / gfr - 1.0).abs() < 1e-12);
+    assert_eq!(p.body_weight_kg, 25.0);
 }
 
 #[test]
