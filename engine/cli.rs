@@ -336,6 +336,43 @@ fn num(v: f64) -> String {
     }
 }
 
+/// Each `[[target]]` over a population: attainment at the arm's dose and the subjects' doses.
+fn print_targets_over_subjects(r: &RunResult) {
+    let stat = |s: &Option<crate::analysis::stats::Stat>| {
+        s.as_ref().map_or("-".to_string(), |s| {
+            format!("{} [{} - {}]", num(s.median), num(s.p05), num(s.p95))
+        })
+    };
+    for t in &r.summary.targets_over_subjects {
+        println!(
+            "\nTarget {} = {} for {} in arm \"{}\":",
+            t.metric,
+            num(t.target),
+            t.compound,
+            t.arm
+        );
+        println!(
+            "  at the arm's dose: exposure median [5th - 95th] {}; {:.1} % of subjects at or above the target, {:.1} % within 0.8-1.25 of it",
+            stat(&t.exposure_at_arm_dose),
+            100.0 * t.share_at_or_above_target,
+            100.0 * t.share_within_80_125
+        );
+        println!(
+            "  each subject's dose for the target: {} mg (factor {}){}",
+            stat(&t.dose_mg),
+            stat(&t.factor),
+            if t.not_converged > 0 {
+                format!(
+                    "; {} subjects without one (summary.json failures)",
+                    t.not_converged
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
 /// The dose meeting each `[[target]]`.
 fn print_targets(r: &RunResult) {
     if r.summary.targets.is_empty() {
@@ -557,6 +594,7 @@ pub fn print_result(r: &RunResult) {
     if !r.subjects.is_empty() {
         print_population(r);
         print_ddi_table(r);
+        print_targets_over_subjects(r);
         print_observed(r);
         return;
     }

@@ -676,7 +676,7 @@ fn common_dose_mg(p: &Prepared, arm: &crate::data::scenario::Arm, k: usize) -> O
 /// The dose meeting a `[[target]]`: all doses of the compound in the arm scaled by one
 /// factor, found by the secant on log exposure vs log dose (0.1 %), then rounded to the
 /// practical step and re-simulated.
-fn dose_for_target(
+pub(crate) fn dose_for_target(
     s: &Scenario,
     p: &Prepared,
     opts: &RunOptions,
@@ -1293,6 +1293,7 @@ pub(crate) fn summarise_subjects(
         physiology: physiology.to_string(),
         patient: None,
         targets: Vec::new(),
+        targets_over_subjects: Vec::new(),
         arms: arm_summaries,
         comparisons,
         observed,

@@ -142,6 +142,9 @@ pub struct SubjectRow {
         String,
         std::result::Result<crate::report::summary::AdjustedDose, String>,
     )>,
+    /// Per `[[target]]` (in scenario order): this subject's dose for the target, or why it
+    /// could not be found.
+    pub targets: Vec<std::result::Result<crate::report::summary::TargetDose, String>>,
 }
 
 /// Unbound fraction scaled with the subject's binding protein (albumin or AGP) relative to
@@ -314,6 +317,13 @@ fn run_subject(
             (cmp.compound.clone(), cmp.test.clone(), a)
         })
         .collect();
+    let targets = s
+        .targets
+        .iter()
+        .map(|t| {
+            crate::run::dose_for_target(s, &sp, opts, t, &arms, &solved).map_err(|e| e.to_string())
+        })
+        .collect();
     let full = keep_full.then(|| arms.clone());
     let compact = compact(&mut arms);
     Ok((
@@ -321,6 +331,7 @@ fn run_subject(
             subject,
             metrics,
             adjusted_doses,
+            targets,
         },
         bw,
         arms,
@@ -411,6 +422,7 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
     summary.failures = failures;
     adjusted_over_subjects(s, &rows, &mut summary);
+    summary.targets_over_subjects = targets_over_subjects(s, &rows);
     // The static interaction model is a typical-value prediction: computed once, for the
     // population file's male reference individual (the prepared physiology).
     let compared: Vec<ArmRun> = s
@@ -448,6 +460,67 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
         observed_data: p.observed_data.clone(),
         distribution: p.model.compounds.clone(),
     })
+}
+
+/// Each `[[target]]` over the subjects: attainment at the arm's dose (share at or above the
+/// target, and within 0.8-1.25 of it, of the subjects whose exposure was computed) and the
+/// distribution of the doses the converged searches found.
+fn targets_over_subjects(
+    s: &Scenario,
+    rows: &[SubjectRow],
+) -> Vec<crate::report::summary::TargetOverSubjects> {
+    use crate::report::summary::SubjectFailure;
+    s.targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut exposures = Vec::new();
+            let mut found = Vec::new();
+            let mut failures = Vec::new();
+            for r in rows {
+                match r.targets.get(i) {
+                    Some(Ok(d)) => {
+                        exposures.push(d.exposure_at_arm_dose);
+                        if d.converged {
+                            found.push(d);
+                        } else {
+                            failures.push(SubjectFailure {
+                                subject: r.subject.id,
+                                reason: format!(
+                                    "the dose search did not converge to 0.1 % in {} iterations (last factor {:.4})",
+                                    d.iterations, d.factor
+                                ),
+                            });
+                        }
+                    }
+                    Some(Err(e)) => failures.push(SubjectFailure {
+                        subject: r.subject.id,
+                        reason: e.clone(),
+                    }),
+                    None => {}
+                }
+            }
+            let n = exposures.len().max(1) as f64;
+            let share = |keep: &dyn Fn(f64) -> bool| {
+                exposures.iter().filter(|&&e| keep(e / t.value)).count() as f64 / n
+            };
+            let factors: Vec<f64> = found.iter().map(|d| d.factor).collect();
+            let doses: Vec<f64> = found.iter().filter_map(|d| d.dose_mg).collect();
+            crate::report::summary::TargetOverSubjects {
+                compound: t.compound.clone(),
+                arm: t.arm.clone(),
+                metric: t.metric.clone(),
+                target: t.value,
+                exposure_at_arm_dose: crate::analysis::stats::summarise(&exposures),
+                share_at_or_above_target: share(&|r| r >= 1.0),
+                share_within_80_125: share(&|r| (0.8..=1.25).contains(&r)),
+                factor: crate::analysis::stats::summarise(&factors),
+                dose_mg: crate::analysis::stats::summarise(&doses),
+                not_converged: failures.len(),
+                failures,
+            }
+        })
+        .collect()
 }
 
 /// Fill each comparison's `adjusted_dose_over_subjects` from the subjects' own searches.

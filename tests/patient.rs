@@ -338,32 +338,39 @@ fn low_albumin_raises_fu_of_an_albumin_bound_drug() {
     assert!(vss(&low) > 1.2 * vss(&normal));
 }
 
+/// The linear test drug, 10 mg every 12 h x 10 in arm "oral", for `subjects`, with an
+/// optional `[[target]]` of `metric` = `value` (and extra lines).
+fn linear_target_scenario(subjects: &str, target: Option<(&str, f64, &str)>) -> String {
+    let target = target.map_or(String::new(), |(metric, value, extra)| {
+        format!("[[target]]\ncompound = \"linear_test\"\narm = \"oral\"\nmetric = \"{metric}\"\nvalue = {value}\n{extra}\n")
+    });
+    format!(
+        r#"
+name = "target"
+[subjects]
+{subjects}
+[[arm]]
+name = "oral"
+dose = [ {{ compound = "linear_test", route = "oral", mg = 10, at_h = 0, every_h = 12, times = 10 }} ]
+[simulation]
+end_h = 120
+{target}"#
+    )
+}
+
 #[test]
 fn a_target_dose_of_a_linear_drug_is_the_proportional_dose() {
     let ws = Workspace::new();
     ws.write("compounds/linear_test.toml", LINEAR_COMPOUND);
-    let body = r#"
-name = "target"
-[subjects]
-physiology = "european"
-sex = "female"
-age_years = 60
-weight_kg = 70
-[[arm]]
-name = "oral"
-dose = [ { compound = "linear_test", route = "oral", mg = 10, at_h = 0, every_h = 12, times = 10 } ]
-[simulation]
-end_h = 120
-rtol = 1e-9
-"#;
-    let first = run_path(&ws.write("a.toml", body), &RunOptions::default());
+    let patient = "physiology = \"european\"\nsex = \"female\"\nage_years = 60\nweight_kg = 70";
+    let body = linear_target_scenario(patient, None);
+    let first = run_path(&ws.write("a.toml", &body), &RunOptions::default());
     let auc_tau = first.arms[0].compounds[0].nca.auc;
     // Linear kinetics: 2.5 x the exposure needs 2.5 x the dose (25 mg); in 3 mg steps the
     // practical dose is 24 mg and gives 24/25 of the target.
     let target = 2.5 * auc_tau;
-    let with_target = format!(
-        "{body}\n[[target]]\ncompound = \"linear_test\"\narm = \"oral\"\nmetric = \"auc_mg_h_per_L\"\nvalue = {target}\nround_to_mg = 3\n"
-    );
+    let with_target =
+        linear_target_scenario(patient, Some(("auc_mg_h_per_L", target, "round_to_mg = 3")));
     let r = run_path(&ws.write("b.toml", &with_target), &RunOptions::default());
     let t = &r.summary.targets[0];
     println!(
@@ -376,4 +383,48 @@ rtol = 1e-9
     assert_eq!(t.rounded_dose_mg, Some(24.0));
     let e = t.exposure_at_rounded_dose.unwrap();
     assert!((e / (target * 24.0 / 25.0) - 1.0).abs() < 1e-6, "{e}");
+}
+
+#[test]
+fn a_population_target_gives_attainment_and_each_subjects_dose() {
+    let ws = Workspace::new();
+    ws.write("compounds/linear_test.toml", LINEAR_COMPOUND);
+    let path = ws.write(
+        "pop.toml",
+        &linear_target_scenario(
+            "population = \"european\"\ncount = 40",
+            Some(("cmax_mg_per_L", 0.024, "")),
+        ),
+    );
+    let r = run_path(&path, &RunOptions::default());
+    let t = &r.summary.targets_over_subjects[0];
+    let mut at_or_above = 0;
+    let mut factors = Vec::new();
+    for row in &r.subjects {
+        let d = row.targets[0].as_ref().unwrap();
+        assert!(d.converged);
+        // Linear kinetics: the subject's dose factor x its exposure at the arm's dose = target.
+        assert!((d.factor * d.exposure_at_arm_dose / 0.024 - 1.0).abs() < 2e-3);
+        if d.exposure_at_arm_dose >= 0.024 {
+            at_or_above += 1;
+        }
+        factors.push(d.factor);
+    }
+    let share = at_or_above as f64 / r.subjects.len() as f64;
+    let median = pbpk::analysis::stats::summarise(&factors).unwrap().median;
+    println!(
+        "{} subjects: {:.1} % at or above Cmax 0.024 mg/L at 10 mg; median dose factor {median:.4} (summary {:.4}), dose {:?}",
+        r.subjects.len(),
+        100.0 * t.share_at_or_above_target,
+        t.factor.as_ref().unwrap().median,
+        t.dose_mg.as_ref().map(|d| d.median)
+    );
+    assert_eq!(t.not_converged, 0);
+    assert!((t.share_at_or_above_target - share).abs() < 1e-12);
+    assert!(
+        share > 0.0 && share < 1.0,
+        "the target should split the population"
+    );
+    assert!((t.factor.as_ref().unwrap().median / median - 1.0).abs() < 1e-12);
+    assert!((t.dose_mg.as_ref().unwrap().median / (10.0 * median) - 1.0).abs() < 1e-9);
 }

@@ -27,13 +27,15 @@ pub struct Scenario {
     /// Typical children by age: dose finding against the adult and pediatric checks.
     #[serde(default)]
     pub children: Option<Children>,
-    /// Target exposures: the dose that meets each (one individual).
+    /// Target exposures: the dose that meets each (per subject for a population, with the
+    /// share of subjects reaching the target at the arm's dose).
     #[serde(default, rename = "target")]
     pub targets: Vec<Target>,
 }
 
 /// `[[target]]`: the dose of `compound` in `arm` (all its doses there scaled together)
-/// that gives the simulated individual the exposure `value` of `metric`.
+/// that gives the simulated individual (each virtual subject, for a population) the
+/// exposure `value` of `metric`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
@@ -595,13 +597,6 @@ impl Scenario {
             c.positive(&f("value"), t.value)?;
             if let Some(r) = t.round_to_mg {
                 c.positive(&f("round_to_mg"), r)?;
-            }
-            if self.subjects.population.is_some() {
-                return Err(PbpkError::invalid(
-                    path,
-                    f("arm"),
-                    "a target dose is found for one individual: use subjects.physiology (a physiology file, or a population with the patient's covariates), not a virtual trial",
-                ));
             }
         }
         for (i, o) in self.observed.iter().enumerate() {

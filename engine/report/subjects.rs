@@ -1,7 +1,7 @@
 //! `subjects.csv` (populations): one row per subject with what was drawn (demographics, key
 //! physiology, phenotypes, enzyme abundance factors), Cmax, AUC and AUCinf per arm and
 //! compound, and the subject's own adjusted dose factor per `[[compare]]` with
-//! `adjust_dose` (empty when its search did not converge).
+//! `adjust_dose` and per `[[target]]` (empty when its search did not converge).
 
 use super::csv_err;
 use crate::error::Result;
@@ -54,6 +54,9 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
     for (c, test, _) in &first.adjusted_doses {
         header.push(format!("{test}|{c}|adjusted_dose_factor"));
     }
+    for t in &result.summary.targets_over_subjects {
+        header.push(format!("{}|{}|target_dose_factor", t.arm, t.compound));
+    }
     w.write_record(&header).map_err(&err)?;
     for row in &result.subjects {
         let s = &row.subject;
@@ -85,6 +88,14 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                     .ok()
                     .filter(|a| a.converged)
                     .map_or(String::new(), |a| format!("{:.6}", a.factor)),
+            );
+        }
+        for t in &row.targets {
+            r.push(
+                t.as_ref()
+                    .ok()
+                    .filter(|t| t.converged)
+                    .map_or(String::new(), |t| format!("{:.6}", t.factor)),
             );
         }
         w.write_record(&r).map_err(&err)?;

@@ -23,9 +23,13 @@ pub struct Summary {
     /// Predicted versus observed clinical values named in the scenario.
     pub observed: Vec<ObservedCheck>,
     pub mass_balance_max_rel_error: f64,
-    /// The dose meeting each `[[target]]` exposure.
+    /// The dose meeting each `[[target]]` exposure (one individual).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<TargetDose>,
+    /// Each `[[target]]` over a population's subjects: target attainment at the arm's dose
+    /// and the distribution of the subjects' own doses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets_over_subjects: Vec<TargetOverSubjects>,
     /// Pediatric dose finding (`[children.dose_finding]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dose_finding: Option<crate::pediatric::DoseFindingSummary>,
@@ -142,6 +146,27 @@ pub struct TargetDose {
     pub exposure_at_rounded_dose: Option<f64>,
     pub converged: bool,
     pub iterations: usize,
+}
+
+/// A `[[target]]` over the subjects of a virtual population.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetOverSubjects {
+    pub compound: String,
+    pub arm: String,
+    pub metric: String,
+    pub target: f64,
+    /// The subjects' exposure at the arm's dose.
+    pub exposure_at_arm_dose: Option<crate::analysis::stats::Stat>,
+    /// Share of subjects whose exposure at the arm's dose is at or above the target
+    /// (probability of target attainment), and within 0.8-1.25 of it.
+    pub share_at_or_above_target: f64,
+    pub share_within_80_125: f64,
+    /// Each subject's own dose (factor x the arm's dose) that meets the target.
+    pub factor: Option<crate::analysis::stats::Stat>,
+    pub dose_mg: Option<crate::analysis::stats::Stat>,
+    /// Subjects whose exposure could not be computed or whose search did not converge.
+    pub not_converged: usize,
+    pub failures: Vec<SubjectFailure>,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
