@@ -26,12 +26,13 @@ fn rows() -> &'static [Row] {
 /// Session 9: substrates protecting the enzyme brought lopinavir's Cmax under ritonavir to
 /// 1.95x, and counting ritonavir's reversible Ki beside its KI no longer (a double count that
 /// had capped its inactivation at 0.6 kinact) took it back to 2.1x: 52 of 75 as before.
-/// Session 9 also added ritonavir_benzodiazepines (the Norvir label's triazolam and
+/// Session 9 also added amlodipine's oral Tmax (issue 3 names it; missed, 52 of 76) and
+/// ritonavir_benzodiazepines (the Norvir label's triazolam and
 /// alprazolam studies, short-term and at steady state): three harder interaction
 /// observations, all missed for the hepatic over-inactivation, so "interaction ratio" fell
 /// from 5 of 11 to 5 of 14.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.69, 75),
+    ("PK metric", 0.68, 76),
     ("bioavailability", 0.81, 11),
     ("interaction ratio", 0.35, 14),
     ("PK metric (population median)", 0.43, 7),
@@ -39,7 +40,12 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 38] = [
+const KNOWN_MISSES: [(&str, &str, &str); 39] = [
+    (
+        "amlodipine_oral",
+        "tmax_h",
+        "1.0 h against 8.7 h (6-12 h): the gradual rise is not absorption-limited in the model (Caco-2-derived Peff, soluble base) and the liver does not hold the drug: its Rodgers & Rowland Kp is 13 with fast membranes, where the isolated perfused rat liver shows an apparent liver volume of 920 mL with slow release (Xenobiotica 1994;24:243). The same missing tissue affinity (B:P unmeasured, taken as 1) gives the Vss 0.22x and Cmax 5.2x misses",
+    ),
     (
         "ritonavir_benzodiazepines",
         "triazolam with ritonavir 200 mg x4/auc_ratio",
