@@ -1326,6 +1326,8 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> O
             .auc_inf
             .map(|a| c.dose_mg / a * 1000.0 / 60.0 / body_weight_kg),
         "f_oral" => c.fractions.map(|f| f.f_oral),
+        "fg" => c.fractions.map(|f| f.fg),
+        "fh" => c.fractions.map(|f| f.fh),
         _ => None,
     }
 }

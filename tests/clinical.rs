@@ -26,21 +26,28 @@ fn rows() -> &'static [Row] {
 /// Session 9: substrates protecting the enzyme brought lopinavir's Cmax under ritonavir to
 /// 1.95x, and counting ritonavir's reversible Ki beside its KI no longer (a double count that
 /// had capped its inactivation at 0.6 kinact) took it back to 2.1x: 52 of 75 as before.
-/// Session 9 also added amlodipine's oral Tmax (issue 3 names it; missed, 52 of 76) and
+/// Session 9 also added the oral Tmax of amlodipine, midazolam, nifedipine and lisinopril
+/// and midazolam's Fg and Fh (issue 3 asks for them; amlodipine's and lisinopril's Tmax
+/// miss: PK 54 of 79; bioavailability 11 of 13) and
 /// ritonavir_benzodiazepines (the Norvir label's triazolam and
 /// alprazolam studies, short-term and at steady state): three harder interaction
 /// observations, all missed for the hepatic over-inactivation, so "interaction ratio" fell
 /// from 5 of 11 to 5 of 14.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.68, 76),
-    ("bioavailability", 0.81, 11),
+    ("PK metric", 0.68, 79),
+    ("bioavailability", 0.84, 13),
     ("interaction ratio", 0.35, 14),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 39] = [
+const KNOWN_MISSES: [(&str, &str, &str); 40] = [
+    (
+        "lisinopril_oral",
+        "tmax_h",
+        "2.9 h against 6.2 h: in the model the low-permeability drug is absorbed while it passes the small intestine (about 3.3 h) and hardly in the colon; the slower clinical rise (and the 'about 7 h' of the label) is not reproduced. Carrier-mediated uptake (PEPT1 has been proposed) and ACE binding in tissue are not modelled",
+    ),
     (
         "amlodipine_oral",
         "tmax_h",

@@ -301,7 +301,7 @@ pub struct Observed {
     pub age_years: Option<f64>,
 }
 
-pub const OBSERVED_METRICS: [&str; 12] = [
+pub const OBSERVED_METRICS: [&str; 14] = [
     "cmax_mg_per_L",
     "ctrough_mg_per_L",
     "tmax_h",
@@ -312,6 +312,8 @@ pub const OBSERVED_METRICS: [&str; 12] = [
     "cl_l_per_h",
     "cl_ml_per_min_per_kg",
     "f_oral",
+    "fg",
+    "fh",
     "auc_ratio",
     "cmax_ratio",
 ];
