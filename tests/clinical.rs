@@ -34,17 +34,28 @@ fn rows() -> &'static [Row] {
 /// observations, all missed for the hepatic over-inactivation, so "interaction ratio" fell
 /// from 5 of 11 to 5 of 14. rifampicin_nifedipine (Holtbecker 1996, oral AUC ratio and Fg,
 /// Fh, F before induction) then joined within 2-fold: interaction 6 of 15, bioavailability
-/// 14 of 16.
+/// 14 of 16. itraconazole_triazolam (one itraconazole dose 0-24 h before triazolam) added
+/// four: 2 within, 2 missed (the inhibition wanes too fast): interaction 8 of 19.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.68, 79),
     ("bioavailability", 0.87, 16),
-    ("interaction ratio", 0.40, 15),
+    ("interaction ratio", 0.42, 19),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 40] = [
+const KNOWN_MISSES: [(&str, &str, &str); 42] = [
+    (
+        "itraconazole_triazolam",
+        "itraconazole 12 h before/auc_ratio",
+        "1.3 vs 4.6: one itraconazole dose inhibits for too short a time in the model. Dosed as a solution, itraconazole peaks at 0.79 mg/L after 1.3 h and is down to 0.036 mg/L at 24 h (hydroxy-itraconazole 0.013), where single 200 mg capsules give a slower, lower peak and a 15-20 h half-life; the simultaneous and 3 h arms are within 2-fold (3.7 vs 3.1, 3.0 vs 4.8). Capsule dissolution and itraconazole's slow tissue redistribution are the leads",
+    ),
+    (
+        "itraconazole_triazolam",
+        "itraconazole 24 h before/auc_ratio",
+        "1.2 vs 3.8: same mechanism as the 12 h arm",
+    ),
     (
         "lisinopril_oral",
         "tmax_h",
