@@ -359,12 +359,12 @@ fn print_targets_over_subjects(r: &RunResult) {
         );
         println!(
             "  each subject's dose for the target: {} mg (factor {}){}",
-            stat(&t.dose_mg),
-            stat(&t.factor),
-            if t.not_converged > 0 {
+            stat(&t.doses.dose_mg),
+            stat(&t.doses.factor),
+            if t.doses.not_converged > 0 {
                 format!(
                     "; {} subjects without one (summary.json failures)",
-                    t.not_converged
+                    t.doses.not_converged
                 )
             } else {
                 String::new()
@@ -385,9 +385,12 @@ fn print_targets(r: &RunResult) {
         "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} rounded mg",
         "compound", "arm", "metric", "target", "at arm dose", "dose mg"
     );
-    let mg = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
     for t in &r.summary.targets {
-        let rounded = match (t.rounded_dose_mg, t.exposure_at_rounded_dose, t.dose_mg) {
+        let rounded = match (
+            t.rounded_dose_mg,
+            t.exposure_at_rounded_dose,
+            t.dose.dose_mg,
+        ) {
             (Some(d), Some(e), Some(exact)) => {
                 let off = (d / exact).ln().abs() > 1.5_f64.ln();
                 format!(
@@ -402,9 +405,9 @@ fn print_targets(r: &RunResult) {
             }
             _ => "-".to_string(),
         };
-        let dose = match t.dose_mg {
-            Some(_) => mg(t.dose_mg),
-            None => format!("x{:.4}", t.factor),
+        let dose = match t.dose.dose_mg {
+            Some(d) => format!("{d:.4}"),
+            None => format!("x{:.4}", t.dose.factor),
         };
         println!(
             "  {:<12} {:<20} {:<20} {:>10} {:>12} {:>12} {}{}",
@@ -415,7 +418,11 @@ fn print_targets(r: &RunResult) {
             num(t.exposure_at_arm_dose),
             dose,
             rounded,
-            if t.converged { "" } else { "  (not converged)" }
+            if t.dose.converged {
+                ""
+            } else {
+                "  (not converged)"
+            }
         );
     }
 }

@@ -539,10 +539,10 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
             out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms, &solved)?);
         }
     }
-    for t in &s.targets {
+    for i in 0..s.targets.len() {
         summary
             .targets
-            .push(dose_for_target(s, p, opts, t, &arms, &solved)?);
+            .push(dose_for_target(s, p, opts, i, &arms, &solved)?);
     }
     static_models(p, &mut summary.comparisons, &arms);
     let children = crate::pediatric::run_children(s, p, &arms, opts)?;
@@ -647,11 +647,29 @@ pub(crate) fn adjust_dose(
             .expect("dosed");
         Ok(exposure(&c, use_inf))
     };
+    search_dose(
+        common_dose_mg(p, arm, k),
+        target,
+        exposure(t, use_inf),
+        auc_at,
+    )
+}
+
+/// The factor on every dose of a compound in an arm that brings the exposure `at(factor)`
+/// (a rerun of the arm) from `at_arm_dose` to `target`: the secant on log dose of
+/// `pediatric::solve_dose_factor`, with the dose itself when the arm's doses are equal
+/// (`each`, from `common_dose_mg`).
+fn search_dose(
+    each: Option<f64>,
+    target: f64,
+    at_arm_dose: f64,
+    at: impl FnMut(f64) -> Result<f64>,
+) -> Result<AdjustedDose> {
     let (factor, converged, iterations) =
-        crate::pediatric::solve_dose_factor(target, Some(exposure(t, use_inf)), auc_at)?;
+        crate::pediatric::solve_dose_factor(target, Some(at_arm_dose), at)?;
     Ok(AdjustedDose {
         factor,
-        dose_mg: common_dose_mg(p, arm, k).map(|d| d * factor),
+        dose_mg: each.map(|d| d * factor),
         converged,
         iterations,
     })
@@ -680,10 +698,11 @@ pub(crate) fn dose_for_target(
     s: &Scenario,
     p: &Prepared,
     opts: &RunOptions,
-    t: &crate::data::scenario::Target,
+    i: usize,
     arms: &[ArmRun],
     solved: &[Solved],
 ) -> Result<TargetDose> {
+    let t = &s.targets[i];
     let k = p.compound_index(&t.compound);
     let name = &p.compounds[k].0.name;
     let arm = s
@@ -692,13 +711,7 @@ pub(crate) fn dose_for_target(
         .find(|a| a.name == t.arm)
         .expect("validated arm");
     let bw = p.physiology.body_weight_kg;
-    let field = format!(
-        "target[{}].metric",
-        s.targets
-            .iter()
-            .position(|x| std::ptr::eq(x, t))
-            .unwrap_or(0)
-    );
+    let field = format!("target[{i}].metric");
     let metric = |runs: &[CompoundRun]| -> Result<f64> {
         runs.iter()
             .find(|c| &c.compound == name)
@@ -723,11 +736,9 @@ pub(crate) fn dose_for_target(
         let (run, _) = run_arm_with(s, p, arm, opts, &[(k, f)], solved)?;
         metric(&run.compounds)
     };
-    let (factor, converged, iterations) =
-        crate::pediatric::solve_dose_factor(t.value, Some(at_arm_dose), at)?;
     let each = common_dose_mg(p, arm, k);
-    let dose_mg = each.map(|d| d * factor);
-    let (rounded_dose_mg, exposure_at_rounded_dose) = match (each, dose_mg, t.round_to_mg) {
+    let dose = search_dose(each, t.value, at_arm_dose, at)?;
+    let (rounded_dose_mg, exposure_at_rounded_dose) = match (each, dose.dose_mg, t.round_to_mg) {
         (Some(each), Some(d), Some(step)) => {
             let r = crate::pediatric::round_to(d, Some(step));
             (Some(r), Some(at(r / each)?))
@@ -740,12 +751,9 @@ pub(crate) fn dose_for_target(
         metric: t.metric.clone(),
         target: t.value,
         exposure_at_arm_dose: at_arm_dose,
-        factor,
-        dose_mg,
+        dose,
         rounded_dose_mg,
         exposure_at_rounded_dose,
-        converged,
-        iterations,
     })
 }
 

@@ -317,11 +317,9 @@ fn run_subject(
             (cmp.compound.clone(), cmp.test.clone(), a)
         })
         .collect();
-    let targets = s
-        .targets
-        .iter()
-        .map(|t| {
-            crate::run::dose_for_target(s, &sp, opts, t, &arms, &solved).map_err(|e| e.to_string())
+    let targets = (0..s.targets.len())
+        .map(|i| {
+            crate::run::dose_for_target(s, &sp, opts, i, &arms, &solved).map_err(|e| e.to_string())
         })
         .collect();
     let full = keep_full.then(|| arms.clone());
@@ -469,43 +467,20 @@ fn targets_over_subjects(
     s: &Scenario,
     rows: &[SubjectRow],
 ) -> Vec<crate::report::summary::TargetOverSubjects> {
-    use crate::report::summary::SubjectFailure;
     s.targets
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut exposures = Vec::new();
-            let mut found = Vec::new();
-            let mut failures = Vec::new();
-            for r in rows {
-                match r.targets.get(i) {
-                    Some(Ok(d)) => {
-                        exposures.push(d.exposure_at_arm_dose);
-                        if d.converged {
-                            found.push(d);
-                        } else {
-                            failures.push(SubjectFailure {
-                                subject: r.subject.id,
-                                reason: format!(
-                                    "the dose search did not converge to 0.1 % in {} iterations (last factor {:.4})",
-                                    d.iterations, d.factor
-                                ),
-                            });
-                        }
-                    }
-                    Some(Err(e)) => failures.push(SubjectFailure {
-                        subject: r.subject.id,
-                        reason: e.clone(),
-                    }),
-                    None => {}
-                }
-            }
+            let outcomes = rows.iter().filter_map(|r| r.targets.get(i).map(|o| (r, o)));
+            let exposures: Vec<f64> = outcomes
+                .clone()
+                .filter_map(|(_, o)| o.as_ref().ok())
+                .map(|d| d.exposure_at_arm_dose)
+                .collect();
             let n = exposures.len().max(1) as f64;
             let share = |keep: &dyn Fn(f64) -> bool| {
                 exposures.iter().filter(|&&e| keep(e / t.value)).count() as f64 / n
             };
-            let factors: Vec<f64> = found.iter().map(|d| d.factor).collect();
-            let doses: Vec<f64> = found.iter().filter_map(|d| d.dose_mg).collect();
             crate::report::summary::TargetOverSubjects {
                 compound: t.compound.clone(),
                 arm: t.arm.clone(),
@@ -514,13 +489,51 @@ fn targets_over_subjects(
                 exposure_at_arm_dose: crate::analysis::stats::summarise(&exposures),
                 share_at_or_above_target: share(&|r| r >= 1.0),
                 share_within_80_125: share(&|r| (0.8..=1.25).contains(&r)),
-                factor: crate::analysis::stats::summarise(&factors),
-                dose_mg: crate::analysis::stats::summarise(&doses),
-                not_converged: failures.len(),
-                failures,
+                doses: dose_searches(outcomes.map(|(r, o)| {
+                    (
+                        r.subject.id,
+                        o.as_ref().map(|d| &d.dose).map_err(|e| e.clone()),
+                    )
+                })),
             }
         })
         .collect()
+}
+
+/// The subjects' own dose searches (subject id, the search or why there is none): the
+/// statistics of the converged factors and doses, and each other subject with its reason.
+fn dose_searches<'a>(
+    outcomes: impl Iterator<
+        Item = (
+            usize,
+            std::result::Result<&'a crate::report::summary::AdjustedDose, String>,
+        ),
+    >,
+) -> crate::report::summary::AdjustedDoseOverSubjects {
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for (subject, outcome) in outcomes {
+        let reason = match outcome {
+            Ok(a) if a.converged => {
+                found.push(a);
+                continue;
+            }
+            Ok(a) => format!(
+                "the dose search did not converge to 0.1 % in {} iterations (last factor {:.4})",
+                a.iterations, a.factor
+            ),
+            Err(e) => e,
+        };
+        failures.push(crate::report::summary::SubjectFailure { subject, reason });
+    }
+    let factors: Vec<f64> = found.iter().map(|a| a.factor).collect();
+    let doses: Vec<f64> = found.iter().filter_map(|a| a.dose_mg).collect();
+    crate::report::summary::AdjustedDoseOverSubjects {
+        factor: crate::analysis::stats::summarise(&factors),
+        dose_mg: crate::analysis::stats::summarise(&doses),
+        not_converged: failures.len(),
+        failures,
+    }
 }
 
 /// Fill each comparison's `adjusted_dose_over_subjects` from the subjects' own searches.
@@ -533,39 +546,13 @@ fn adjusted_over_subjects(
         let Some(out) = summary.comparisons.iter_mut().find(|o| o.is_of(cmp)) else {
             continue;
         };
-        let mut found: Vec<&crate::report::summary::AdjustedDose> = Vec::new();
-        let mut failures = Vec::new();
-        for r in rows {
-            let Some((_, _, a)) = r.adjusted_doses.get(i) else {
-                failures.push(crate::report::summary::SubjectFailure {
-                    subject: r.subject.id,
-                    reason: "no dose search was run for this comparison".to_string(),
-                });
-                continue;
+        out.adjusted_dose_over_subjects = Some(dose_searches(rows.iter().map(|r| {
+            let outcome = match r.adjusted_doses.get(i) {
+                Some((_, _, a)) => a.as_ref().map_err(|e| e.clone()),
+                None => Err("no dose search was run for this comparison".to_string()),
             };
-            match a {
-                Ok(a) if a.converged => found.push(a),
-                Ok(a) => failures.push(crate::report::summary::SubjectFailure {
-                    subject: r.subject.id,
-                    reason: format!(
-                        "the dose search did not converge to 0.1 % in {} iterations (last factor {:.4})",
-                        a.iterations, a.factor
-                    ),
-                }),
-                Err(e) => failures.push(crate::report::summary::SubjectFailure {
-                    subject: r.subject.id,
-                    reason: e.clone(),
-                }),
-            }
-        }
-        let factors: Vec<f64> = found.iter().map(|a| a.factor).collect();
-        let doses: Vec<f64> = found.iter().filter_map(|a| a.dose_mg).collect();
-        out.adjusted_dose_over_subjects = Some(crate::report::summary::AdjustedDoseOverSubjects {
-            factor: crate::analysis::stats::summarise(&factors),
-            dose_mg: crate::analysis::stats::summarise(&doses),
-            not_converged: failures.len(),
-            failures,
-        });
+            (r.subject.id, outcome)
+        })));
     }
 }
 

@@ -375,11 +375,11 @@ fn a_target_dose_of_a_linear_drug_is_the_proportional_dose() {
     let t = &r.summary.targets[0];
     println!(
         "AUC_tau at 10 mg {auc_tau:.5}; target {target:.5}: dose {:?} mg (factor {:.5}, {} iterations), rounded {:?} gives {:?}",
-        t.dose_mg, t.factor, t.iterations, t.rounded_dose_mg, t.exposure_at_rounded_dose
+        t.dose.dose_mg, t.dose.factor, t.dose.iterations, t.rounded_dose_mg, t.exposure_at_rounded_dose
     );
-    assert!(t.converged);
+    assert!(t.dose.converged);
     assert!((t.exposure_at_arm_dose / auc_tau - 1.0).abs() < 1e-12);
-    assert!((t.dose_mg.unwrap() / 25.0 - 1.0).abs() < 1e-3);
+    assert!((t.dose.dose_mg.unwrap() / 25.0 - 1.0).abs() < 1e-3);
     assert_eq!(t.rounded_dose_mg, Some(24.0));
     let e = t.exposure_at_rounded_dose.unwrap();
     assert!((e / (target * 24.0 / 25.0) - 1.0).abs() < 1e-6, "{e}");
@@ -402,13 +402,13 @@ fn a_population_target_gives_attainment_and_each_subjects_dose() {
     let mut factors = Vec::new();
     for row in &r.subjects {
         let d = row.targets[0].as_ref().unwrap();
-        assert!(d.converged);
+        assert!(d.dose.converged);
         // Linear kinetics: the subject's dose factor x its exposure at the arm's dose = target.
-        assert!((d.factor * d.exposure_at_arm_dose / 0.024 - 1.0).abs() < 2e-3);
+        assert!((d.dose.factor * d.exposure_at_arm_dose / 0.024 - 1.0).abs() < 2e-3);
         if d.exposure_at_arm_dose >= 0.024 {
             at_or_above += 1;
         }
-        factors.push(d.factor);
+        factors.push(d.dose.factor);
     }
     let share = at_or_above as f64 / r.subjects.len() as f64;
     let median = pbpk::analysis::stats::summarise(&factors).unwrap().median;
@@ -416,15 +416,15 @@ fn a_population_target_gives_attainment_and_each_subjects_dose() {
         "{} subjects: {:.1} % at or above Cmax 0.024 mg/L at 10 mg; median dose factor {median:.4} (summary {:.4}), dose {:?}",
         r.subjects.len(),
         100.0 * t.share_at_or_above_target,
-        t.factor.as_ref().unwrap().median,
-        t.dose_mg.as_ref().map(|d| d.median)
+        t.doses.factor.as_ref().unwrap().median,
+        t.doses.dose_mg.as_ref().map(|d| d.median)
     );
-    assert_eq!(t.not_converged, 0);
+    assert_eq!(t.doses.not_converged, 0);
     assert!((t.share_at_or_above_target - share).abs() < 1e-12);
     assert!(
         share > 0.0 && share < 1.0,
         "the target should split the population"
     );
-    assert!((t.factor.as_ref().unwrap().median / median - 1.0).abs() < 1e-12);
-    assert!((t.dose_mg.as_ref().unwrap().median / (10.0 * median) - 1.0).abs() < 1e-9);
+    assert!((t.doses.factor.as_ref().unwrap().median / median - 1.0).abs() < 1e-12);
+    assert!((t.doses.dose_mg.as_ref().unwrap().median / (10.0 * median) - 1.0).abs() < 1e-9);
 }

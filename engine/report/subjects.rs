@@ -5,6 +5,7 @@
 
 use super::csv_err;
 use crate::error::Result;
+use crate::report::summary::AdjustedDose;
 use crate::run::RunResult;
 use std::path::Path;
 
@@ -82,21 +83,16 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             r.push(format!("{auc:.6e}"));
             r.push(auc_inf.map_or(String::new(), |a| format!("{a:.6e}")));
         }
+        // A subject's own dose factor where its search converged, else empty.
+        let factor = |a: Option<&AdjustedDose>| {
+            a.filter(|a| a.converged)
+                .map_or(String::new(), |a| format!("{:.6}", a.factor))
+        };
         for (_, _, a) in &row.adjusted_doses {
-            r.push(
-                a.as_ref()
-                    .ok()
-                    .filter(|a| a.converged)
-                    .map_or(String::new(), |a| format!("{:.6}", a.factor)),
-            );
+            r.push(factor(a.as_ref().ok()));
         }
         for t in &row.targets {
-            r.push(
-                t.as_ref()
-                    .ok()
-                    .filter(|t| t.converged)
-                    .map_or(String::new(), |t| format!("{:.6}", t.factor)),
-            );
+            r.push(factor(t.as_ref().ok().map(|t| &t.dose)));
         }
         w.write_record(&r).map_err(&err)?;
     }

@@ -140,12 +140,11 @@ pub struct TargetDose {
     pub target: f64,
     /// The exposure at the arm's own dose.
     pub exposure_at_arm_dose: f64,
-    pub factor: f64,
-    pub dose_mg: Option<f64>,
+    /// The search: `factor`, `dose_mg`, `converged`, `iterations` (flattened).
+    #[serde(flatten)]
+    pub dose: AdjustedDose,
     pub rounded_dose_mg: Option<f64>,
     pub exposure_at_rounded_dose: Option<f64>,
-    pub converged: bool,
-    pub iterations: usize,
 }
 
 /// A `[[target]]` over the subjects of a virtual population.
@@ -161,12 +160,10 @@ pub struct TargetOverSubjects {
     /// (probability of target attainment), and within 0.8-1.25 of it.
     pub share_at_or_above_target: f64,
     pub share_within_80_125: f64,
-    /// Each subject's own dose (factor x the arm's dose) that meets the target.
-    pub factor: Option<crate::analysis::stats::Stat>,
-    pub dose_mg: Option<crate::analysis::stats::Stat>,
-    /// Subjects whose exposure could not be computed or whose search did not converge.
-    pub not_converged: usize,
-    pub failures: Vec<SubjectFailure>,
+    /// Each subject's own dose (factor x the arm's dose) that meets the target, and the
+    /// subjects without one: `factor`, `dose_mg`, `not_converged`, `failures` (flattened).
+    #[serde(flatten)]
+    pub doses: AdjustedDoseOverSubjects,
 }
 
 /// Result of the dose root-find: `factor` x each dose of the compound in the test arm
