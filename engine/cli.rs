@@ -343,6 +343,11 @@ fn print_targets_over_subjects(r: &RunResult) {
             format!("{} [{} - {}]", num(s.median), num(s.p05), num(s.p95))
         })
     };
+    let pct = |x: Option<f64>| {
+        x.map_or("- (no exposure computed)".to_string(), |x| {
+            format!("{:.1} %", 100.0 * x)
+        })
+    };
     for t in &r.summary.targets_over_subjects {
         println!(
             "\nTarget {} = {} for {} in arm \"{}\":",
@@ -352,10 +357,10 @@ fn print_targets_over_subjects(r: &RunResult) {
             t.arm
         );
         println!(
-            "  at the arm's dose: exposure median [5th - 95th] {}; {:.1} % of subjects at or above the target, {:.1} % within 0.8-1.25 of it",
+            "  at the arm's dose: exposure median [5th - 95th] {}; {} of subjects at or above the target, {} within 0.8-1.25 of it",
             stat(&t.exposure_at_arm_dose),
-            100.0 * t.share_at_or_above_target,
-            100.0 * t.share_within_80_125
+            pct(t.share_at_or_above_target),
+            pct(t.share_within_80_125)
         );
         println!(
             "  each subject's dose for the target: {} mg (factor {}){}",

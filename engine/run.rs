@@ -196,6 +196,22 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                 patient = Some(record);
                 body
             } else {
+                let sub = &s.subjects;
+                let fixed = [
+                    ("sex", sub.sex.is_some()),
+                    ("age_years", sub.age_years.is_some()),
+                    ("gestational_age_weeks", sub.gestational_age_weeks.is_some()),
+                ];
+                if let Some((field, _)) = fixed.iter().find(|(_, set)| *set) {
+                    return Err(PbpkError::invalid(
+                        label,
+                        format!("subjects.{field}"),
+                        format!(
+                            "{} is one fixed individual whose {field} is in its file: remove the field, or name a population in `physiology` (\"european\", \"chinese\", \"pediatric\") to build an individual of that {field}",
+                            r.label()
+                        ),
+                    ));
+                }
                 if let Some(first) = s.subjects.patient_fields().first() {
                     return Err(PbpkError::invalid(
                         label,
@@ -525,6 +541,13 @@ pub fn run_scenario(
     if p.population.is_some() {
         return crate::trial::run_population(s, &p, opts);
     }
+    if opts.subjects.is_some() || opts.seed.is_some() {
+        return Err(PbpkError::invalid(
+            label,
+            "subjects",
+            "--subjects and --seed apply to a virtual population (`[subjects] population = \"european\"`); this scenario simulates one individual",
+        ));
+    }
     run_prepared(s, &p, opts)
 }
 
@@ -732,6 +755,18 @@ pub(crate) fn dose_for_target(
         .find(|a| a.name == t.arm)
         .expect("validated arm");
     let at_arm_dose = metric(&own.compounds)?;
+    // Below the solver's absolute tolerance a concentration is noise, not an exposure to
+    // scale (e.g. a trough long after the drug has gone).
+    if !(at_arm_dose > 1e-6 * t.value && at_arm_dose.is_finite()) {
+        return Err(PbpkError::invalid(
+            &p.label,
+            &field,
+            format!(
+                "{} of {name} in arm \"{}\" is {at_arm_dose:.3e} at the arm's dose, below a millionth of the target, too small to scale a dose from: check the target's unit (mg/L, mg.h/L) and the window",
+                t.metric, t.arm
+            ),
+        ));
+    }
     let at = |f: f64| -> Result<f64> {
         let (run, _) = run_arm_with(s, p, arm, opts, &[(k, f)], solved)?;
         metric(&run.compounds)

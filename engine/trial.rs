@@ -477,9 +477,12 @@ fn targets_over_subjects(
                 .filter_map(|(_, o)| o.as_ref().ok())
                 .map(|d| d.exposure_at_arm_dose)
                 .collect();
-            let n = exposures.len().max(1) as f64;
+            // No share when no subject's exposure could be computed (null, not 0 %).
             let share = |keep: &dyn Fn(f64) -> bool| {
-                exposures.iter().filter(|&&e| keep(e / t.value)).count() as f64 / n
+                (!exposures.is_empty()).then(|| {
+                    exposures.iter().filter(|&&e| keep(e / t.value)).count() as f64
+                        / exposures.len() as f64
+                })
             };
             crate::report::summary::TargetOverSubjects {
                 compound: t.compound.clone(),

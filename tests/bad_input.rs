@@ -554,4 +554,78 @@ fn targets_name_a_dosing_arm_and_a_computable_metric() {
         .replace("end_h = 12", "end_h = 0.5"),
         &["target[0].metric", "terminal phase"],
     );
+    // A trough needs a next dose ...
+    expect_error(
+        &target(
+            "compound = \"midazolam\"\narm = \"a\"\nmetric = \"ctrough_mg_per_L\"\nvalue = 0.001",
+        ),
+        &["target[0].metric", "repeated dosing", "cmax_mg_per_L"],
+    );
+    // ... and a trough or AUC_tau the whole interval after the last dose inside end_h.
+    let repeated = |metric: &str| {
+        target(&format!(
+            "compound = \"midazolam\"\narm = \"a\"\nmetric = \"{metric}\"\nvalue = 0.001"
+        ))
+        .replace("at_h = 0 }", "at_h = 0, every_h = 8, times = 2 }")
+        .replace("end_h = 12", "end_h = 14")
+    };
+    for metric in ["ctrough_mg_per_L", "auc_mg_h_per_L"] {
+        expect_error(
+            &repeated(metric),
+            &[
+                "simulation.end_h",
+                "target[0]",
+                metric,
+                "8 to 16 h",
+                "at least 16",
+            ],
+        );
+    }
+    // A trough long after the drug has gone is solver noise, not an exposure to scale.
+    expect_error(
+        &repeated("ctrough_mg_per_L")
+            .replace("every_h = 8", "every_h = 300")
+            .replace("end_h = 14", "end_h = 600"),
+        &["target[0].metric", "millionth"],
+    );
+}
+
+#[test]
+fn subjects_fields_the_run_would_ignore_are_rejected() {
+    let subjects = |lines: &str| GOOD.replace("physiology = \"adult_male_european\"", lines);
+    // A population draws sex: female_fraction, not sex.
+    expect_error(
+        &subjects("population = \"european\"\nsex = \"female\""),
+        &["subjects.sex", "female_fraction"],
+    );
+    // One individual: no count, seed or female_fraction.
+    for field in ["count = 50", "seed = 3", "female_fraction = 1.0"] {
+        let name = field.split(' ').next().unwrap();
+        expect_error(
+            &subjects(&format!("physiology = \"european\"\n{field}")),
+            &[&format!("subjects.{name}"), "virtual population", "sex"],
+        );
+    }
+    // A fixed individual's sex and age are in its file.
+    for field in ["sex = \"female\"", "age_years = 60"] {
+        let name = field.split(' ').next().unwrap();
+        expect_error(
+            &subjects(&format!("physiology = \"adult_male_european\"\n{field}")),
+            &[&format!("subjects.{name}"), "fixed individual"],
+        );
+    }
+    // --subjects on a one-individual scenario.
+    let w = Workspace::new();
+    let p = w.write("s.toml", GOOD);
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .args(["run", p.to_str().unwrap(), "--subjects", "5", "--out"])
+        .arg(w.dir.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("--subjects") && err.contains("one individual"),
+        "{err}"
+    );
+    assert!(!w.dir.path().join("out").exists());
 }

@@ -415,16 +415,55 @@ fn a_population_target_gives_attainment_and_each_subjects_dose() {
     println!(
         "{} subjects: {:.1} % at or above Cmax 0.024 mg/L at 10 mg; median dose factor {median:.4} (summary {:.4}), dose {:?}",
         r.subjects.len(),
-        100.0 * t.share_at_or_above_target,
+        100.0 * t.share_at_or_above_target.unwrap(),
         t.doses.factor.as_ref().unwrap().median,
         t.doses.dose_mg.as_ref().map(|d| d.median)
     );
     assert_eq!(t.doses.not_converged, 0);
-    assert!((t.share_at_or_above_target - share).abs() < 1e-12);
+    assert!((t.share_at_or_above_target.unwrap() - share).abs() < 1e-12);
     assert!(
         share > 0.0 && share < 1.0,
         "the target should split the population"
     );
     assert!((t.doses.factor.as_ref().unwrap().median / median - 1.0).abs() < 1e-12);
     assert!((t.doses.dose_mg.as_ref().unwrap().median / (10.0 * median) - 1.0).abs() < 1e-9);
+}
+
+/// Two targets on one arm and compound get two subjects.csv columns (named by metric), and
+/// a target no subject's exposure can be computed for has no attainment share (null), not 0 %.
+#[test]
+fn population_targets_are_told_apart_and_unknown_attainment_is_null() {
+    let ws = Workspace::new();
+    ws.write("compounds/linear_test.toml", LINEAR_COMPOUND);
+    let text = linear_target_scenario(
+        "population = \"european\"\ncount = 4",
+        Some(("cmax_mg_per_L", 0.024, "")),
+    )
+    // The last dose is at 108 h: one hour after it leaves no terminal phase for AUC_inf.
+    .replace("end_h = 120", "end_h = 109")
+        + "[[target]]\ncompound = \"linear_test\"\narm = \"oral\"\nmetric = \"auc_inf_mg_h_per_L\"\nvalue = 1\n";
+    let r = run_path(&ws.write("pop.toml", &text), &RunOptions::default());
+    let [cmax, auc_inf] = &r.summary.targets_over_subjects[..] else {
+        panic!("two targets")
+    };
+    assert!(cmax.share_at_or_above_target.is_some());
+    assert_eq!(auc_inf.share_at_or_above_target, None);
+    assert_eq!(auc_inf.share_within_80_125, None);
+    assert_eq!(auc_inf.doses.not_converged, 4);
+    let out = ws.dir.path().join("out");
+    pbpk::report::write_outputs(&r, &out).unwrap();
+    let csv = std::fs::read_to_string(out.join("subjects.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    println!("{header}");
+    for m in ["cmax_mg_per_L", "auc_inf_mg_h_per_L"] {
+        assert!(
+            header.contains(&format!("oral|linear_test|{m}|target_dose_factor")),
+            "{header}"
+        );
+    }
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        json.contains("\"share_at_or_above_target\": null"),
+        "summary.json shows the unknown share as null"
+    );
 }

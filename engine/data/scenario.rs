@@ -345,6 +345,53 @@ impl Scenario {
         Ok(())
     }
 
+    /// A target's metric is read over the window after the compound's last dose in the arm:
+    /// to the next scheduled dose (repeated dosing, `every_h` with `times` > 1) or to `end_h`
+    /// (`run::run_arm`). A trough needs a next dose, and a trough or AUC_tau needs the whole
+    /// interval inside the simulation; otherwise the dose search would aim at a concentration
+    /// a few hours after the dose.
+    fn target_window(&self, path: &str, i: usize, t: &Target) -> Result<()> {
+        let Some(arm) = self.arms.iter().find(|a| a.name == t.arm) else {
+            return Ok(()); // reported by dosed_in_arm
+        };
+        let doses: Vec<&Dose> = arm
+            .dose
+            .iter()
+            .filter(|d| d.compound == t.compound)
+            .collect();
+        let last = doses
+            .iter()
+            .flat_map(|d| d.times_h())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let tau = doses.iter().filter(|d| d.times > 1).find_map(|d| d.every_h);
+        let end = self.simulation.end_h;
+        match (t.metric.as_str(), tau) {
+            ("ctrough_mg_per_L", None) => Err(PbpkError::invalid(
+                path,
+                format!("target[{i}].metric"),
+                format!(
+                    "a trough needs repeated dosing: \"{}\" is given once in arm \"{}\", so there is no next dose (dose it with every_h and times > 1, or aim at cmax_mg_per_L or auc_inf_mg_h_per_L)",
+                    t.compound, t.arm
+                ),
+            )),
+            ("ctrough_mg_per_L" | "auc_mg_h_per_L", Some(tau)) if last + tau > end * (1.0 + 1e-12) => {
+                Err(PbpkError::invalid(
+                    path,
+                    "simulation.end_h",
+                    format!(
+                        "target[{i}] reads {} over the dosing interval after the last dose of \"{}\" in arm \"{}\" ({last} to {} h), which ends after end_h = {end} h: set end_h to at least {}",
+                        t.metric,
+                        t.compound,
+                        t.arm,
+                        last + tau,
+                        last + tau
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The patient fields: plausible values, one kind of GFR, and only for one individual.
     fn validate_patient(&self, path: &str) -> Result<()> {
         let sub = &self.subjects;
@@ -415,6 +462,31 @@ impl Scenario {
                 ))
             }
             _ => {}
+        }
+        // Fields that only one of the two modes reads: a field the run would ignore is an
+        // error, not a silent default (a patient without `sex` would otherwise be a man).
+        let sub = &self.subjects;
+        if sub.population.is_some() && sub.sex.is_some() {
+            return Err(PbpkError::invalid(
+                path,
+                "subjects.sex",
+                "a virtual population draws each subject's sex: set female_fraction (0 = all men, 1 = all women) instead of sex",
+            ));
+        }
+        if sub.physiology.is_some() {
+            for (field, set) in [
+                ("count", sub.count.is_some()),
+                ("seed", sub.seed.is_some()),
+                ("female_fraction", sub.female_fraction.is_some()),
+            ] {
+                if set {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("subjects.{field}"),
+                        "applies to a virtual population (`population = \"european\"`), but `physiology` simulates one individual: remove it (for one patient give `sex`, \"male\" or \"female\")",
+                    ));
+                }
+            }
         }
         if let Some(f) = self.subjects.female_fraction {
             c.fraction("subjects.female_fraction", f)?;
@@ -600,6 +672,7 @@ impl Scenario {
             if let Some(r) = t.round_to_mg {
                 c.positive(&f("round_to_mg"), r)?;
             }
+            self.target_window(path, i, t)?;
         }
         for (i, o) in self.observed.iter().enumerate() {
             if !self.arms.iter().any(|a| a.name == o.arm) {

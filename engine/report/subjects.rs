@@ -56,7 +56,10 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         header.push(format!("{test}|{c}|adjusted_dose_factor"));
     }
     for t in &result.summary.targets_over_subjects {
-        header.push(format!("{}|{}|target_dose_factor", t.arm, t.compound));
+        header.push(format!(
+            "{}|{}|{}|target_dose_factor",
+            t.arm, t.compound, t.metric
+        ));
     }
     w.write_record(&header).map_err(&err)?;
     for row in &result.subjects {

@@ -158,8 +158,8 @@ pub struct TargetOverSubjects {
     pub exposure_at_arm_dose: Option<crate::analysis::stats::Stat>,
     /// Share of subjects whose exposure at the arm's dose is at or above the target
     /// (probability of target attainment), and within 0.8-1.25 of it.
-    pub share_at_or_above_target: f64,
-    pub share_within_80_125: f64,
+    pub share_at_or_above_target: Option<f64>,
+    pub share_within_80_125: Option<f64>,
     /// Each subject's own dose (factor x the arm's dose) that meets the target, and the
     /// subjects without one: `factor`, `dose_mg`, `not_converged`, `failures` (flattened).
     #[serde(flatten)]
