@@ -36,16 +36,19 @@ fn rows() -> &'static [Row] {
 /// Fh, F before induction) then joined within 2-fold: interaction 6 of 15, bioavailability
 /// 14 of 16. itraconazole_triazolam (one itraconazole dose 0-24 h before triazolam) added
 /// four: 2 within, 2 missed (the inhibition wanes too fast): interaction 8 of 19.
+/// Session 10: ketoconazole's Ki became the fu_mic-corrected 0.00846 uM (Weiss 2022, as in
+/// the OSP model) instead of the GastroPlus default 0.015 uM of unstated binding: the
+/// midazolam ratio went from 6.6 to 9.0 against 15.9, inside 2-fold: interaction 9 of 19.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.68, 79),
     ("bioavailability", 0.87, 16),
-    ("interaction ratio", 0.42, 19),
+    ("interaction ratio", 0.47, 19),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 42] = [
+const KNOWN_MISSES: [(&str, &str, &str); 41] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -86,11 +89,6 @@ const KNOWN_MISSES: [(&str, &str, &str); 42] = [
     ("omeprazole_oral", "f_oral", "Fh 0.87 follows from the clearance under-prediction; acid degradation of unprotected drug is not modelled either"),
     ("omeprazole_oral", "auc_inf_mg_h_per_L", "follows from the clearance under-prediction"),
     ("omeprazole_oral", "oral/cl_l_per_h", "follows from the clearance under-prediction"),
-    (
-        "ketoconazole_midazolam",
-        "auc_ratio",
-        "6.6 vs 15.9: hepatic inhibition is weak (unbound peak / Ki about 4) while the gut wall is fully inhibited; the inhibitory metabolite N-deacetyl-ketoconazole is not modelled (the engine forms metabolites, but its formation and inhibition constants were not gathered), and fu 0.01 is uncertain",
-    ),
     (
         "clarithromycin_midazolam",
         "clarithromycin/auc_ratio",
