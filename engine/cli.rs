@@ -603,6 +603,9 @@ fn print_population(r: &RunResult) {
 
 /// Print the metrics of a run as plain tables.
 pub fn print_result(r: &RunResult) {
+    for w in &r.summary.warnings {
+        eprintln!("warning: {w}");
+    }
     if !r.subjects.is_empty() {
         print_population(r);
         print_ddi_table(r);

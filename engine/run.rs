@@ -196,19 +196,26 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                 patient = Some(record);
                 body
             } else {
+                let body = Physiology::parse(&r.label(), &r.text)?;
                 let sub = &s.subjects;
-                let fixed = [
-                    ("sex", sub.sex.is_some()),
-                    ("age_years", sub.age_years.is_some()),
+                let age = sub.age_years.map(|a| a.range());
+                let conflict = [
+                    ("sex", sub.sex.is_some_and(|x| x != body.sex)),
+                    (
+                        "age_years",
+                        age.is_some_and(|[a0, a1]| a0 != a1 || (a0 - body.age_years).abs() > 1e-9),
+                    ),
                     ("gestational_age_weeks", sub.gestational_age_weeks.is_some()),
                 ];
-                if let Some((field, _)) = fixed.iter().find(|(_, set)| *set) {
+                if let Some((field, _)) = conflict.iter().find(|(_, c)| *c) {
                     return Err(PbpkError::invalid(
                         label,
                         format!("subjects.{field}"),
                         format!(
-                            "{} is one fixed individual whose {field} is in its file: remove the field, or name a population in `physiology` (\"european\", \"chinese\", \"pediatric\") to build an individual of that {field}",
-                            r.label()
+                            "{} is one fixed individual ({:?}, {} y) and its {field} is in its file: remove the field, or name a population in `physiology` (\"european\", \"chinese\", \"pediatric\") to build an individual of that {field}",
+                            r.label(),
+                            body.sex,
+                            body.age_years
                         ),
                     ));
                 }
@@ -222,7 +229,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                         ),
                     ));
                 }
-                Physiology::parse(&r.label(), &r.text)?
+                body
             }
         }
     };
@@ -541,14 +548,22 @@ pub fn run_scenario(
     if p.population.is_some() {
         return crate::trial::run_population(s, &p, opts);
     }
-    if opts.subjects.is_some() || opts.seed.is_some() {
-        return Err(PbpkError::invalid(
-            label,
-            "subjects",
-            "--subjects and --seed apply to a virtual population (`[subjects] population = \"european\"`); this scenario simulates one individual",
-        ));
+    let mut r = run_prepared(s, &p, opts)?;
+    // Population settings on a one-individual scenario change nothing: say so.
+    let sub = &s.subjects;
+    for (what, set) in [
+        ("--subjects", opts.subjects.is_some()),
+        ("--seed", opts.seed.is_some()),
+        ("subjects.count", sub.count.is_some()),
+        ("subjects.seed", sub.seed.is_some()),
+    ] {
+        if set {
+            r.summary.warnings.push(format!(
+                "{what} ignored: it applies to a virtual population (`[subjects] population = \"european\"`), and this scenario simulates one individual"
+            ));
+        }
     }
-    run_prepared(s, &p, opts)
+    Ok(r)
 }
 
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
@@ -1345,6 +1360,7 @@ pub(crate) fn summarise_subjects(
             .flat_map(|(_, arms)| arms.iter().map(|a| a.mass_balance_rel_error))
             .fold(0.0, f64::max),
         dose_finding: None,
+        warnings: Vec::new(),
     }
 }
 

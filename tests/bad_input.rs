@@ -591,22 +591,19 @@ fn targets_name_a_dosing_arm_and_a_computable_metric() {
 }
 
 #[test]
-fn subjects_fields_the_run_would_ignore_are_rejected() {
+fn subjects_fields_the_run_would_ignore_are_rejected_or_reported() {
     let subjects = |lines: &str| GOOD.replace("physiology = \"adult_male_european\"", lines);
     // A population draws sex: female_fraction, not sex.
     expect_error(
         &subjects("population = \"european\"\nsex = \"female\""),
         &["subjects.sex", "female_fraction"],
     );
-    // One individual: no count, seed or female_fraction.
-    for field in ["count = 50", "seed = 3", "female_fraction = 1.0"] {
-        let name = field.split(' ').next().unwrap();
-        expect_error(
-            &subjects(&format!("physiology = \"european\"\n{field}")),
-            &[&format!("subjects.{name}"), "virtual population", "sex"],
-        );
-    }
-    // A fixed individual's sex and age are in its file.
+    // One individual: a share of women would silently be a man.
+    expect_error(
+        &subjects("physiology = \"european\"\nfemale_fraction = 1.0"),
+        &["subjects.female_fraction", "virtual population", "sex"],
+    );
+    // A fixed individual's own sex and age are in its file: a different one is an error ...
     for field in ["sex = \"female\"", "age_years = 60"] {
         let name = field.split(' ').next().unwrap();
         expect_error(
@@ -614,18 +611,36 @@ fn subjects_fields_the_run_would_ignore_are_rejected() {
             &[&format!("subjects.{name}"), "fixed individual"],
         );
     }
-    // --subjects on a one-individual scenario.
+    // ... the same one is not.
+    let (ok, err, _) = run_scenario_text(
+        &subjects("physiology = \"adult_male_european\"\nsex = \"male\""),
+        &[],
+    );
+    assert!(ok, "{err}");
+    // Population settings on a one-individual scenario change nothing and are reported
+    // (stderr and summary.json), not silently dropped.
     let w = Workspace::new();
-    let p = w.write("s.toml", GOOD);
+    let p = w.write(
+        "s.toml",
+        &subjects("physiology = \"adult_male_european\"\ncount = 50"),
+    );
+    let out = w.dir.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
         .args(["run", p.to_str().unwrap(), "--subjects", "5", "--out"])
-        .arg(w.dir.path().join("out"))
+        .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    for w in [
+        "warning: --subjects ignored",
+        "warning: subjects.count ignored",
+    ] {
+        assert!(err.contains(w), "{err}");
+    }
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(
-        !o.status.success() && err.contains("--subjects") && err.contains("one individual"),
-        "{err}"
+        json.contains("\"warnings\"") && json.contains("--subjects ignored"),
+        "{json}"
     );
-    assert!(!w.dir.path().join("out").exists());
 }

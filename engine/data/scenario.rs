@@ -473,20 +473,14 @@ impl Scenario {
                 "a virtual population draws each subject's sex: set female_fraction (0 = all men, 1 = all women) instead of sex",
             ));
         }
-        if sub.physiology.is_some() {
-            for (field, set) in [
-                ("count", sub.count.is_some()),
-                ("seed", sub.seed.is_some()),
-                ("female_fraction", sub.female_fraction.is_some()),
-            ] {
-                if set {
-                    return Err(PbpkError::invalid(
-                        path,
-                        format!("subjects.{field}"),
-                        "applies to a virtual population (`population = \"european\"`), but `physiology` simulates one individual: remove it (for one patient give `sex`, \"male\" or \"female\")",
-                    ));
-                }
-            }
+        // (count and seed with `physiology` change nothing and are reported as warnings by
+        // the run; a share of women would silently be a man, so it is an error.)
+        if sub.physiology.is_some() && sub.female_fraction.is_some() {
+            return Err(PbpkError::invalid(
+                path,
+                "subjects.female_fraction",
+                "applies to a virtual population (`population = \"european\"`), but `physiology` simulates one individual: remove it (for one patient give `sex`, \"male\" or \"female\")",
+            ));
         }
         if let Some(f) = self.subjects.female_fraction {
             c.fraction("subjects.female_fraction", f)?;

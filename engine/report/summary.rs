@@ -33,6 +33,10 @@ pub struct Summary {
     /// Pediatric dose finding (`[children.dose_finding]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dose_finding: Option<crate::pediatric::DoseFindingSummary>,
+    /// Inputs the run did not use (e.g. `--subjects` on a one-individual scenario), said
+    /// rather than silently ignored; also printed on stderr.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
