@@ -578,9 +578,9 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
         }
     }
     for i in 0..s.targets.len() {
-        summary
-            .targets
-            .push(dose_for_target(s, p, opts, i, &arms, &solved)?);
+        let t = dose_for_target(s, p, opts, i, &arms, &solved)?;
+        summary.warnings.extend(target_warnings(i, &t));
+        summary.targets.push(t);
     }
     static_models(p, &mut summary.comparisons, &arms);
     let children = crate::pediatric::run_children(s, p, &arms, opts)?;
@@ -805,6 +805,27 @@ pub(crate) fn dose_for_target(
         rounded_dose_mg,
         exposure_at_rounded_dose,
     })
+}
+
+/// A target dose far from the arm's dose (a unit slip in the target is the usual cause), and
+/// a rounding step that moves the dose by more than 1.5-fold, are said, not just printed.
+fn target_warnings(i: usize, t: &TargetDose) -> Vec<String> {
+    let mut out = Vec::new();
+    let f = t.dose.factor;
+    if t.dose.converged && !(0.1..=10.0).contains(&f) {
+        out.push(format!(
+            "target[{i}]: the dose for {} {} = {} is {f:.3} x the arm's dose; check the target's value and unit (mg/L, mg.h/L)",
+            t.compound, t.metric, t.target
+        ));
+    }
+    if let (Some(d), Some(exact)) = (t.rounded_dose_mg, t.dose.dose_mg) {
+        if (d / exact).ln().abs() > 1.5_f64.ln() {
+            out.push(format!(
+                "target[{i}]: rounding to the step moves the dose from {exact:.4} to {d} mg (more than 1.5-fold)"
+            ));
+        }
+    }
+    out
 }
 
 /// The compound whose doses time compound k's outputs: k itself if the arm doses it, else

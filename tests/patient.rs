@@ -467,3 +467,35 @@ fn population_targets_are_told_apart_and_unknown_attainment_is_null() {
         "summary.json shows the unknown share as null"
     );
 }
+
+/// A target far from the arm's exposure (a unit slip) and a rounding step that moves the
+/// dose by more than 1.5-fold are reported in summary.json `warnings`.
+#[test]
+fn implausible_target_doses_are_warned_about() {
+    let ws = Workspace::new();
+    ws.write("compounds/linear_test.toml", LINEAR_COMPOUND);
+    let patient = "physiology = \"european\"\nage_years = 50";
+    let base = run_path(
+        &ws.write("a.toml", &linear_target_scenario(patient, None)),
+        &RunOptions::default(),
+    );
+    let auc_tau = base.arms[0].compounds[0].nca.auc;
+    let run = |value: f64, extra: &str, name: &str| {
+        let text = linear_target_scenario(patient, Some(("auc_mg_h_per_L", value, extra)));
+        run_path(&ws.write(name, &text), &RunOptions::default()).summary
+    };
+    // 1.2 x the exposure, 1 mg steps: no warning.
+    assert!(run(1.2 * auc_tau, "round_to_mg = 1", "b.toml")
+        .warnings
+        .is_empty());
+    // 1000 x (mg.h/L given as ug.h/L): the dose is 1000 x the arm's.
+    let w = run(1000.0 * auc_tau, "", "c.toml").warnings;
+    assert!(
+        w.iter()
+            .any(|w| w.contains("target[0]") && w.contains("unit")),
+        "{w:?}"
+    );
+    // 12 mg needed, 100 mg steps.
+    let w = run(1.2 * auc_tau, "round_to_mg = 100", "d.toml").warnings;
+    assert!(w.iter().any(|w| w.contains("more than 1.5-fold")), "{w:?}");
+}
