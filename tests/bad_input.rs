@@ -644,3 +644,33 @@ fn subjects_fields_the_run_would_ignore_are_rejected_or_reported() {
         "{json}"
     );
 }
+
+#[test]
+fn biliary_excretion_needs_one_kinetic_description() {
+    let bile = |lines: &str| {
+        format!("[absorption]\n").replace(
+            "[absorption]\n",
+            &format!(
+                "[[elimination]]\ntype = \"biliary\"\n{lines}\nsource = \"test\"\n\n[absorption]\n"
+            ),
+        )
+    };
+    // A Vmax without the transporter's hepatic content, and both descriptions at once.
+    for lines in [
+        "vmax_pmol_per_min_per_pmol = 0.9\nkm_umol_per_l = 0.13",
+        "clint_u_l_per_h = 10.0\nvmax_pmol_per_min_per_pmol = 0.9\nkm_umol_per_l = 0.13\ntransporter_umol_per_l_liver = 0.27",
+    ] {
+        expect_compound_line_error(
+            "midazolam",
+            "[absorption]\n",
+            &bile(lines),
+            &["midazolam.toml", "elimination[4].clint_u_l_per_h", "transporter_umol_per_l_liver"],
+        );
+    }
+    expect_compound_line_error(
+        "midazolam",
+        "[absorption]\n",
+        &bile("vmax_pmol_per_min_per_pmol = 0.9\nkm_umol_per_l = 0\ntransporter_umol_per_l_liver = 0.27"),
+        &["midazolam.toml", "elimination[4].km_umol_per_l"],
+    );
+}

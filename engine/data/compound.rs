@@ -160,6 +160,29 @@ pub enum Elimination {
         secretion_l_per_h: f64,
         source: String,
     },
+    /// Excretion of unchanged drug from the liver cells into bile by a canalicular efflux
+    /// transporter (e.g. P-gp), acting on the unbound intracellular concentration. Give
+    /// either a linear `clint_u_l_per_h`, or `vmax_pmol_per_min_per_pmol` + `km_umol_per_l`
+    /// with the transporter's hepatic content `transporter_umol_per_l_liver` (umol per L of
+    /// liver tissue; PK-Sim's reference concentration x relative liver expression), which
+    /// scales with the subject's liver volume. With `enterohepatic = true` (default) bile
+    /// drains continuously into the duodenal lumen, where the drug can be reabsorbed;
+    /// otherwise it goes to the faeces.
+    Biliary {
+        #[serde(default)]
+        transporter: Option<String>,
+        #[serde(default)]
+        clint_u_l_per_h: Option<f64>,
+        #[serde(default)]
+        vmax_pmol_per_min_per_pmol: Option<f64>,
+        #[serde(default)]
+        km_umol_per_l: Option<f64>,
+        #[serde(default)]
+        transporter_umol_per_l_liver: Option<f64>,
+        #[serde(default = "yes")]
+        enterohepatic: bool,
+        source: String,
+    },
     /// A hepatic unbound intrinsic clearance fitted to in vivo clearance: says so, and to what.
     HepaticFitted {
         /// The enzyme the clearance is attributed to, if known (for fm and interactions).
@@ -571,6 +594,36 @@ impl Compound {
                     c.non_negative(&f("gfr_fraction"), *gfr_fraction)?;
                     c.non_negative(&f("secretion_l_per_h"), *secretion_l_per_h)?;
                     c.source(&f("source"), source)?;
+                }
+                Elimination::Biliary {
+                    clint_u_l_per_h,
+                    vmax_pmol_per_min_per_pmol,
+                    km_umol_per_l,
+                    transporter_umol_per_l_liver,
+                    source,
+                    ..
+                } => {
+                    c.source(&f("source"), source)?;
+                    match (
+                        clint_u_l_per_h,
+                        vmax_pmol_per_min_per_pmol,
+                        km_umol_per_l,
+                        transporter_umol_per_l_liver,
+                    ) {
+                        (Some(cl), None, None, None) => c.non_negative(&f("clint_u_l_per_h"), *cl)?,
+                        (None, Some(v), Some(km), Some(t)) => {
+                            c.non_negative(&f("vmax_pmol_per_min_per_pmol"), *v)?;
+                            c.positive(&f("km_umol_per_l"), *km)?;
+                            c.positive(&f("transporter_umol_per_l_liver"), *t)?;
+                        }
+                        _ => {
+                            return Err(PbpkError::invalid(
+                                path,
+                                f("clint_u_l_per_h"),
+                                "give either clint_u_l_per_h (linear, L/h, unbound) or vmax_pmol_per_min_per_pmol with km_umol_per_l and transporter_umol_per_l_liver (Michaelis-Menten on the transporter's hepatic content)",
+                            ))
+                        }
+                    }
                 }
                 Elimination::HepaticFitted {
                     clint_u_l_per_h,

@@ -222,11 +222,18 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 .enzyme
                 .as_deref()
                 .and_then(|e| layout.enzyme_state(e, EnzymeSite::Liver));
+            // Metabolism goes to its sink; biliary excretion into the duodenal lumen
+            // (enterohepatic circulation) or the faeces.
+            let sink = match p.to_bile {
+                Some(true) => s.lumen[1],
+                Some(false) => s.faeces,
+                None => s.metabolised_liver,
+            };
             add_pathway(
                 p,
                 1.0,
                 here.liver,
-                s.metabolised_liver,
+                sink,
                 dyn_state,
                 product_of(
                     p,

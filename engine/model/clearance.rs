@@ -51,6 +51,9 @@ pub struct Pathway {
     /// A `hepatic_fitted` pathway: its CLint was derived from in-vivo clearance, so it is
     /// the liver's overall intrinsic clearance (membranes included).
     pub fitted: bool,
+    /// Biliary excretion of unchanged drug: `Some(true)` drains into the duodenal lumen
+    /// (enterohepatic circulation), `Some(false)` to the faeces; `None`: metabolism.
+    pub to_bile: Option<bool>,
 }
 
 impl Pathway {
@@ -171,6 +174,7 @@ pub fn enzyme_pathways(
                     kinetics,
                     metabolite: metabolite.clone(),
                     fitted: false,
+                    to_bile: None,
                 });
             }
             Elimination::HepaticFitted {
@@ -191,6 +195,53 @@ pub fn enzyme_pathways(
                         },
                         metabolite: None,
                         fitted: true,
+                        to_bile: None,
+                    });
+                }
+            }
+            Elimination::Biliary {
+                transporter,
+                clint_u_l_per_h,
+                vmax_pmol_per_min_per_pmol,
+                km_umol_per_l,
+                transporter_umol_per_l_liver,
+                enterohepatic,
+                ..
+            } => {
+                if matches!(site, Site::Liver) {
+                    // Transporter amount (pmol) = content (umol/L tissue) x liver volume (L) x 1e6.
+                    let kinetics = match (
+                        clint_u_l_per_h,
+                        vmax_pmol_per_min_per_pmol,
+                        km_umol_per_l,
+                        transporter_umol_per_l_liver,
+                    ) {
+                        (Some(cl), ..) => Kinetics::Linear {
+                            clint_u_l_per_h: *cl,
+                        },
+                        (None, Some(v), Some(km), Some(t)) => {
+                            let pmol = t * phys.organ("liver").volume_l * 1e6;
+                            Kinetics::Saturable {
+                                vmax_mg_per_h: v * pmol * PMOL_PER_MIN_TO_MG_PER_H_PER_MW * c.mw(),
+                                km_u_mg_per_l: km * c.mw() * 1e-3,
+                            }
+                        }
+                        _ => unreachable!("validated on load"),
+                    };
+                    let label = format!(
+                        "biliary{}",
+                        transporter
+                            .as_deref()
+                            .map_or(String::new(), |t| format!(" ({t})"))
+                    );
+                    out.push(Pathway {
+                        label,
+                        enzyme: None,
+                        amount_pmol: 0.0,
+                        kinetics,
+                        metabolite: None,
+                        fitted: false,
+                        to_bile: Some(*enterohepatic),
                     });
                 }
             }
