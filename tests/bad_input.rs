@@ -648,12 +648,7 @@ fn subjects_fields_the_run_would_ignore_are_rejected_or_reported() {
 #[test]
 fn biliary_excretion_needs_one_kinetic_description() {
     let bile = |lines: &str| {
-        format!("[absorption]\n").replace(
-            "[absorption]\n",
-            &format!(
-                "[[elimination]]\ntype = \"biliary\"\n{lines}\nsource = \"test\"\n\n[absorption]\n"
-            ),
-        )
+        format!("[[elimination]]\ntype = \"biliary\"\n{lines}\nsource = \"test\"\n\n[absorption]\n")
     };
     // A Vmax without the transporter's hepatic content, and both descriptions at once.
     for lines in [
