@@ -685,15 +685,27 @@ pub fn print_result(r: &RunResult) {
         }
         for e in &arm.recovery {
             let days = |d: Option<f64>| d.map_or("not by the end".into(), |d| format!("{d:.1} d"));
-            println!(
-                "  {}: lowest remaining fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): 80 % {}, 95 % {}",
-                e.enzyme,
-                e.min_fraction,
-                e.end_fraction,
-                e.last_perpetrator_dose_h,
-                days(e.days_to_80_percent),
-                days(e.days_to_95_percent)
-            );
+            if e.max_fraction - 1.0 > 1.0 - e.min_fraction {
+                println!(
+                    "  {}: highest induced fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): within 20 % of baseline {}, within 5 % {}",
+                    e.enzyme,
+                    e.max_fraction,
+                    e.end_fraction,
+                    e.last_perpetrator_dose_h,
+                    days(e.days_to_80_percent),
+                    days(e.days_to_95_percent)
+                );
+            } else {
+                println!(
+                    "  {}: lowest remaining fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): 80 % {}, 95 % {}",
+                    e.enzyme,
+                    e.min_fraction,
+                    e.end_fraction,
+                    e.last_perpetrator_dose_h,
+                    days(e.days_to_80_percent),
+                    days(e.days_to_95_percent)
+                );
+            }
         }
     }
     print_ddi_table(r);

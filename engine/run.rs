@@ -1052,7 +1052,8 @@ pub(crate) fn run_arm_with(
 }
 
 /// Days from the last dose of any compound that acts on an enzyme until the enzyme is back
-/// to 80 % and 95 % of its baseline (after its lowest point), per enzyme and site.
+/// to 80 % and 95 % of its baseline (after its lowest point), or, for an induced enzyme,
+/// down to within 20 % and 5 % above baseline (after its highest point), per enzyme and site.
 fn enzyme_recovery(
     enzymes: &[(String, Vec<(f64, f64)>)],
     compounds: &[(Compound, String)],
@@ -1069,21 +1070,38 @@ fn enzyme_recovery(
                 .filter_map(|(k, _)| regimen.dose_times(k).last().copied())
                 .fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.max(t))))?;
             let after: Vec<&(f64, f64)> = series.iter().filter(|(t, _)| *t >= last).collect();
-            let (i_min, min) = after
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1 .1.total_cmp(&b.1 .1))
-                .map(|(i, x)| (i, x.1))?;
-            let reach = |level: f64| {
-                after[i_min..]
+            let extreme = |pick: fn(&f64, &f64) -> std::cmp::Ordering| {
+                after
                     .iter()
-                    .find(|(_, f)| *f >= level)
+                    .enumerate()
+                    .max_by(|a, b| pick(&a.1 .1, &b.1 .1))
+                    .map(|(i, x)| (i, x.1))
+            };
+            let (i_min, min) = extreme(|a, b| b.total_cmp(a))?;
+            let (i_max, max) = extreme(|a, b| a.total_cmp(b))?;
+            // Lost enzyme (inactivation, inhibition of synthesis) recovers upwards to 80 % /
+            // 95 % of baseline; induced enzyme returns downwards to within 20 % / 5 % above
+            // it, whichever way the enzyme moved further after the last dose.
+            let induced = max - 1.0 > 1.0 - min;
+            let reach = |level: f64| {
+                let (from, back) = if induced {
+                    (
+                        i_max,
+                        (|f: f64, l: f64| f <= 2.0 - l) as fn(f64, f64) -> bool,
+                    )
+                } else {
+                    (i_min, (|f: f64, l: f64| f >= l) as fn(f64, f64) -> bool)
+                };
+                after[from..]
+                    .iter()
+                    .find(|(_, f)| back(*f, level))
                     .map(|(t, _)| (t - last) / 24.0)
             };
             Some(EnzymeRecovery {
                 enzyme: label.clone(),
                 last_perpetrator_dose_h: last,
                 min_fraction: min,
+                max_fraction: max,
                 end_fraction: series.last().map_or(1.0, |x| x.1),
                 days_to_80_percent: reach(0.8),
                 days_to_95_percent: reach(0.95),

@@ -39,16 +39,19 @@ fn rows() -> &'static [Row] {
 /// Session 10: ketoconazole's Ki became the fu_mic-corrected 0.00846 uM (Weiss 2022, as in
 /// the OSP model) instead of the GastroPlus default 0.015 uM of unstated binding: the
 /// midazolam ratio went from 6.6 to 9.0 against 15.9, inside 2-fold: interaction 9 of 19.
+/// midazolam_after_itraconazole_and_rifampicin (Backman 1998: during and 4 days after
+/// itraconazole, 1 and 4 days after rifampicin) added four, two within (during
+/// itraconazole 7.8 vs 8; 4 days after rifampicin 0.129 vs 0.13): interaction 11 of 23.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.68, 79),
     ("bioavailability", 0.87, 16),
-    ("interaction ratio", 0.47, 19),
+    ("interaction ratio", 0.47, 23),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 41] = [
+const KNOWN_MISSES: [(&str, &str, &str); 43] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -58,6 +61,16 @@ const KNOWN_MISSES: [(&str, &str, &str); 41] = [
         "itraconazole_triazolam",
         "itraconazole 24 h before/auc_ratio",
         "1.2 vs 3.8: same mechanism as the 12 h arm",
+    ),
+    (
+        "midazolam_after_itraconazole_and_rifampicin",
+        "4 days after itraconazole/auc_ratio",
+        "1.2 vs 2.6 (Backman 1998): the inhibition of four itraconazole doses wears off too fast, the same miss as itraconazole_triazolam's 12 and 24 h arms; during itraconazole the ratio is right (7.8 vs 8). Itraconazole's Rodgers & Rowland Vss is 48 L/kg (log P 5.66, fu 0.002; observed about 11 L/kg after IV): the plasma level falls by distribution rather than lingering, and the metabolites (formed, inhibiting) decline with it",
+    ),
+    (
+        "midazolam_after_itraconazole_and_rifampicin",
+        "1 day after rifampicin/auc_ratio",
+        "0.057 vs 0.023 (Backman 1998): one day after five rifampicin doses the model's induction (hepatic CYP3A4 5.6-fold at its peak, gut 6.5-fold) is too weak by about 2.5-fold, while four days after the ratio is right (0.129 vs 0.13), so the de-induction time course (kdeg) holds and the peak induction is short; rifampicin_midazolam's 5- and 7-day arms (1.3-1.5x over, within 2-fold) point the same way",
     ),
     (
         "lisinopril_oral",

@@ -208,21 +208,40 @@ source = "test compound"
     );
 }
 
-#[test]
-fn enzyme_recovers_with_the_turnover_half_life() {
+/// A renally cleared perpetrator (`interaction` TOML) given as `dose`, beside an IV victim
+/// cleared by CYP2C9 only (so the perpetrator's CYP3A4 is followed undisturbed).
+fn perpetrator_with_cyp2c9_victim(
+    name: &str,
+    interaction: &str,
+    dose: &str,
+    end_h: f64,
+) -> pbpk::run::RunResult {
     let ws = Workspace::new();
-    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, MBI));
+    ws.write(
+        &format!("compounds/{name}.toml"),
+        &drug(name, RENAL, interaction),
+    );
     ws.write("compounds/victim.toml", &drug("victim", CYP2C9_VICTIM, ""));
     let path = ws.write(
         "s.toml",
         &scenario(
-            r#"{ compound = "inhibitor", route = "iv_bolus", mg = 100, at_h = 0 }"#,
+            dose,
             "victim",
             r#"route = "iv_bolus", mg = 1, at_h = 0"#,
-            200.0,
+            end_h,
         ),
     );
-    let r = run_path(&path, &RunOptions::default());
+    run_path(&path, &RunOptions::default())
+}
+
+#[test]
+fn enzyme_recovers_with_the_turnover_half_life() {
+    let r = perpetrator_with_cyp2c9_victim(
+        "inhibitor",
+        MBI,
+        r#"{ compound = "inhibitor", route = "iv_bolus", mg = 100, at_h = 0 }"#,
+        200.0,
+    );
     // The inactivator is given IV: the gut wall meets it through the villous blood only,
     // and loses enzyme too. Each site recovers with its own kdeg (physiology file).
     for (site, kdeg) in [("CYP3A4_liver", 0.0193), ("CYP3A4_gut", 0.0301)] {
@@ -351,4 +370,65 @@ output_step_h = 1.0
         (observed / expected - 1.0).abs() < 2e-3,
         "ratio {observed} vs {expected}"
     );
+}
+
+/// An inducer, once gone, leaves the induced enzyme to decay back with kdeg: the excess
+/// E/E0 - 1 halves every ln2/kdeg, and the reported recovery (back within 20 % and 5 % of
+/// baseline) is the time that decay takes from the peak, not "at once" (the enzyme is never
+/// below 80 % of baseline).
+#[test]
+fn induced_enzyme_returns_with_the_turnover_half_life() {
+    let inducer = r#"
+[[interaction]]
+type = "induction"
+enzyme = "CYP3A4"
+emax = 4.0
+ec50_umol_per_l = 1.0
+source = "test compound"
+"#;
+    let r = perpetrator_with_cyp2c9_victim(
+        "inducer",
+        inducer,
+        r#"{ compound = "inducer", route = "iv_infusion", mg = 2000, at_h = 0, duration_h = 96 }"#,
+        400.0,
+    );
+    let kdeg = 0.0193;
+    let liver = r.arms[1]
+        .recovery
+        .iter()
+        .find(|e| e.enzyme == "CYP3A4_liver")
+        .unwrap();
+    let (_, series) = r.arms[1]
+        .enzymes
+        .iter()
+        .find(|(l, _)| l == "CYP3A4_liver")
+        .unwrap();
+    let (t_peak, peak) = series
+        .iter()
+        .filter(|(t, _)| *t >= 96.0)
+        .fold((0.0, 0.0), |a, &(t, f)| if f > a.1 { (t, f) } else { a });
+    // After the peak the excess decays as exp(-kdeg t) (the inducer is gone within hours);
+    // days are counted from the last perpetrator dose (the infusion's start).
+    let last = liver.last_perpetrator_dose_h;
+    let expected = |level: f64| (t_peak + ((peak - 1.0) / (1.0 - level)).ln() / kdeg - last) / 24.0;
+    println!(
+        "peak {peak:.3} at {t_peak} h; within 20 % after {:?} d (expected {:.2}), within 5 % after {:?} d (expected {:.2})",
+        liver.days_to_80_percent,
+        expected(0.8),
+        liver.days_to_95_percent,
+        expected(0.95)
+    );
+    assert!(peak > 2.0, "the inducer must act");
+    assert!((liver.max_fraction - peak).abs() < 1e-9);
+    for (got, level) in [
+        (liver.days_to_80_percent, 0.8),
+        (liver.days_to_95_percent, 0.95),
+    ] {
+        let got = got.expect("back within the simulation");
+        assert!(
+            (got - expected(level)).abs() < 0.1,
+            "{got} vs {}",
+            expected(level)
+        );
+    }
 }

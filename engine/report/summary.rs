@@ -60,9 +60,13 @@ pub struct EnzymeRecovery {
     /// Enzyme and site, e.g. `CYP3A4_liver`, `CYP3A4_gut` (all gut segments together).
     pub enzyme: String,
     pub last_perpetrator_dose_h: f64,
+    /// Lowest and highest E/E0 after the last perpetrator dose.
     pub min_fraction: f64,
+    pub max_fraction: f64,
     pub end_fraction: f64,
-    /// Days from the last perpetrator dose to 80 % / 95 % of baseline (null: not by end_h).
+    /// Days from the last perpetrator dose to 80 % / 95 % of baseline, or for an induced
+    /// enzyme (further above baseline than below it) back down to 1.2 / 1.05 x baseline
+    /// (null: not by end_h).
     pub days_to_80_percent: Option<f64>,
     pub days_to_95_percent: Option<f64>,
 }
