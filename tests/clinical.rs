@@ -42,8 +42,12 @@ fn rows() -> &'static [Row] {
 /// midazolam_after_itraconazole_and_rifampicin (Backman 1998: during and 4 days after
 /// itraconazole, 1 and 4 days after rifampicin) added four, two within (during
 /// itraconazole 7.8 vs 8; 4 days after rifampicin 0.129 vs 0.13): interaction 11 of 23.
+/// itraconazole_oral (the Sporanox solution label's steady state: itraconazole and
+/// hydroxy-itraconazole Cmax and AUC_tau) added four PK observations of the perpetrator
+/// itself, one within 2-fold (Cmax 0.55x): PK metric fell from 54 of 79 to 55 of 83
+/// (0.68 -> 0.66), lowered here because the new rows are new evidence, not a regression.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.68, 79),
+    ("PK metric", 0.66, 83),
     ("bioavailability", 0.87, 16),
     ("interaction ratio", 0.47, 23),
     ("PK metric (population median)", 0.43, 7),
@@ -51,7 +55,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 43] = [
+const KNOWN_MISSES: [(&str, &str, &str); 46] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -61,6 +65,21 @@ const KNOWN_MISSES: [(&str, &str, &str); 43] = [
         "itraconazole_triazolam",
         "itraconazole 24 h before/auc_ratio",
         "1.2 vs 3.8: same mechanism as the 12 h arm",
+    ),
+    (
+        "itraconazole_oral",
+        "itraconazole/auc_mg_h_per_L",
+        "9.7 vs 29.3 mg.h/L at steady state (Sporanox solution label, day 15): the model's itraconazole swings from a Cmax within 2-fold (1.08 vs 1.96) to a low trough, where the label's t1/2 of about 40 h implies little swing: in the model clearance rises steeply as the level falls (recombinant CYP3A4 unbound Km 3.9 nM, Vmax 0.27 /min per pmol, no intersystem scaling factor; the OSP model fitted a 7-fold lower kcat). The same fast decline is why the interaction wears off too fast (itraconazole_triazolam 12 and 24 h, midazolam 4 days after)",
+    ),
+    (
+        "itraconazole_oral",
+        "hydroxy_itraconazole/cmax_mg_per_L",
+        "0.23 vs 2.06 mg/L: hydroxy-itraconazole, which exceeds the parent clinically, is 14-fold too low (its recombinant CLint, Km 27 nM, clears it faster than it is formed; the compound file records the metabolite/parent ratio as a known miss)",
+    ),
+    (
+        "itraconazole_oral",
+        "hydroxy_itraconazole/auc_mg_h_per_L",
+        "3.3 vs 45.2 mg.h/L: as its Cmax",
     ),
     (
         "midazolam_after_itraconazole_and_rifampicin",
