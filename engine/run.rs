@@ -1115,10 +1115,13 @@ fn enzyme_recovery(
 /// Returns (E, Q B:P).
 fn hepatic_extraction(phys: &Physiology, info: &CompoundInfo, clint_l_per_h: f64) -> (f64, f64) {
     let qb = phys.hepatic_blood_flow_l_per_h() * info.blood_plasma_ratio;
-    // Permeability-limited liver: uptake across the cell membranes (PA) in series with
-    // metabolism, CLint,all = PA CLint / (PA + CLint) (passive, equal both ways).
+    // Permeability-limited liver (extended clearance): influx (passive PA + active uptake)
+    // in series with metabolism against passive efflux,
+    // CLint,all = (PA + CL_up) CLint / (PA + CLint).
     let clint_l_per_h = match info.liver_pa_l_per_h() {
-        Some(pa) if clint_l_per_h > 0.0 => pa * clint_l_per_h / (pa + clint_l_per_h),
+        Some(pa) if clint_l_per_h > 0.0 => {
+            (pa + info.liver_uptake_l_per_h) * clint_l_per_h / (pa + clint_l_per_h)
+        }
         _ => clint_l_per_h,
     };
     let fu_clint = info.fu_plasma * clint_l_per_h;

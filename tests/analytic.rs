@@ -25,6 +25,16 @@ fn permeability_limited_compound() -> String {
         )
 }
 
+/// The liver cell membranes' passive PA (L/h) of a compound (PK-Sim Standard).
+fn liver_pa(phys: &pbpk::data::physiology::Physiology, c: &Compound) -> f64 {
+    pbpk::model::permeability::pa_l_per_h(
+        c.mw_effective(),
+        c.log_p.value,
+        "liver",
+        phys.organ("liver").volume_l,
+    )
+}
+
 fn linear_model_of(text: &str) -> (pbpk::data::physiology::Physiology, pbpk::model::Model) {
     let lib = Library::default();
     let phys = lib
@@ -193,12 +203,7 @@ fn permeability_limited_steady_state_matches_extended_clearance() {
     let c = Compound::parse("linear_test", &text).unwrap();
     let (fu, bp) = (info.fu_plasma, info.blood_plasma_ratio);
     let liver = phys.organ("liver");
-    let pa = pbpk::model::permeability::pa_l_per_h(
-        c.mw_effective(),
-        c.log_p.value,
-        "liver",
-        liver.volume_l,
-    );
+    let pa = liver_pa(&phys, &c);
     let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, x)| x).sum();
     let clint_all = pa * clint / (pa + clint);
     assert!(
@@ -326,4 +331,65 @@ fn biliary_excretion_is_a_well_stirred_hepatic_clearance() {
         bile / clint
     );
     assert!((share - bile / clint).abs() < 1e-6);
+}
+
+/// Active hepatic uptake (`[hepatic_uptake]`, linear) beside passive permeation: at steady
+/// state the liver clears through the extended clearance
+/// CLint,all = (PA + CL_up) CLint / (PA + CLint), and without metabolism the liver cells
+/// hold unbound drug at Kp,uu = (PA + CL_up) / PA times the plasma's.
+#[test]
+fn hepatic_uptake_follows_the_extended_clearance_model() {
+    let uptake = "\n[hepatic_uptake]\ntransporter = \"OATP1B1\"\nclint_u_l_per_h = 400.0\nsource = \"test\"\n";
+    let text = permeability_limited_compound() + uptake;
+    let (phys, mut m) = linear_model_of(&text);
+    let css = infusion_css(&mut m, 4000.0);
+    let info = m.compounds[0].clone();
+    let c = Compound::parse("linear_test", &text).unwrap();
+    let (fu, bp) = (info.fu_plasma, info.blood_plasma_ratio);
+    let liver = phys.organ("liver");
+    let pa = liver_pa(&phys, &c);
+    assert_eq!(info.liver_uptake_l_per_h, 400.0);
+    let clint: f64 = info.clint_liver_l_per_h.iter().map(|(_, x)| x).sum();
+    let clint_all = (pa + 400.0) * clint / (pa + clint);
+    let q_h = (liver.blood_flow_l_per_h.unwrap() + phys.portal_flow_l_per_h()) * bp;
+    let e_h = fu * clint_all / (q_h + fu * clint_all);
+    let (cl_k, cl_g) = kidney_and_gut_wall(&phys, &info, &c);
+    let expected = 10.0 / (q_h * e_h + cl_k + (1.0 - e_h) * cl_g);
+    println!("Css {css:.8} vs extended clearance {expected:.8} mg/L (PA {pa:.1}, uptake 400, CLint {clint:.1} L/h)");
+    assert!((css - expected).abs() / expected < 1e-5);
+    assert!((1.0 - hepatic_availability(&phys, &m, 0, |_| 1.0) - e_h).abs() < 1e-12);
+
+    // No metabolism: the cells concentrate unbound drug by (PA + CL_up) / PA.
+    let renal_only = text.replace(
+        "[[elimination]]\ntype = \"hepatic_enzyme\"\nenzyme = \"CYP3A4\"\nclint_ul_per_min_per_mg = 50.0\nsource = \"test compound\"\n",
+        "",
+    );
+    let (_, mut m) = linear_model_of(&renal_only);
+    let cp = infusion_css(&mut m, 4000.0);
+    let s = &m.layout.compounds[0];
+    let liver_i = pbpk::data::physiology::ORGANS
+        .iter()
+        .position(|o| *o == "liver")
+        .unwrap();
+    let samples = integrate(
+        &m,
+        &[],
+        &[0.0],
+        &[4000.0],
+        4000.0,
+        Tolerances {
+            rtol: 1e-10,
+            atol: 1e-12,
+        },
+    )
+    .unwrap();
+    let y = &samples.last().unwrap().y;
+    let info = &m.compounds[0];
+    let cell_u = fu * y[s.cells.unwrap()[liver_i]] / info.cell_capacity_l.unwrap()[liver_i];
+    let kpuu = cell_u / (fu * cp);
+    println!(
+        "liver Kp,uu {kpuu:.6} vs (PA + CL_up)/PA {:.6}",
+        (pa + 400.0) / pa
+    );
+    assert!((kpuu / ((pa + 400.0) / pa) - 1.0).abs() < 1e-3);
 }

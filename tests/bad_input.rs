@@ -669,3 +669,35 @@ fn biliary_excretion_needs_one_kinetic_description() {
         &["midazolam.toml", "elimination[4].km_umol_per_l"],
     );
 }
+
+#[test]
+fn hepatic_uptake_needs_permeable_cells_and_one_kinetic_description() {
+    let uptake =
+        |lines: &str| format!("[hepatic_uptake]\n{lines}\nsource = \"test\"\n\n[absorption]\n");
+    expect_compound_line_error(
+        "midazolam",
+        "[absorption]\n",
+        &uptake("clint_u_l_per_h = 10.0\nvmax_pmol_per_min_per_pmol = 1.0"),
+        &[
+            "midazolam.toml",
+            "hepatic_uptake.clint_u_l_per_h",
+            "transporter_umol_per_l_liver",
+        ],
+    );
+    // Without passive cell membranes there is nothing for the uptake to act beside.
+    let rel = "compounds/midazolam.toml";
+    let text = std::fs::read_to_string(repo().join(rel)).unwrap();
+    assert!(text.contains("cell_permeability = \"pk_sim_standard\""));
+    let bad = text
+        .replace("cell_permeability = \"pk_sim_standard\"", "")
+        .replace("[absorption]\n", &uptake("clint_u_l_per_h = 10.0"));
+    let scenario = GOOD.replace(
+        "\"midazolam\", route = \"oral\", mg = 7.5",
+        "\"midazolam\", route = \"oral\", mg = 10",
+    );
+    expect_error_with(
+        &scenario,
+        &[(rel, &bad)],
+        &["midazolam.toml", "hepatic_uptake", "pk_sim_standard"],
+    );
+}

@@ -47,6 +47,30 @@ pub struct Compound {
     /// Inhibition, inactivation and induction of enzymes by this compound.
     #[serde(default)]
     pub interaction: Vec<Interaction>,
+    /// Active uptake into the liver cells (sinusoidal influx transporter, e.g. OATP1B1).
+    #[serde(default)]
+    pub hepatic_uptake: Option<HepaticUptake>,
+}
+
+/// `[hepatic_uptake]`: unbound drug carried from the liver's interstitial space into its
+/// cells by an influx transporter, beside passive permeation (which needs
+/// `cell_permeability = "pk_sim_standard"`). Linear `clint_u_l_per_h`, or Michaelis-Menten
+/// `vmax_pmol_per_min_per_pmol` + `km_umol_per_l` on the transporter's hepatic content
+/// `transporter_umol_per_l_liver` (scaled by the subject's liver volume).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HepaticUptake {
+    #[serde(default)]
+    pub transporter: Option<String>,
+    #[serde(default)]
+    pub clint_u_l_per_h: Option<f64>,
+    #[serde(default)]
+    pub vmax_pmol_per_min_per_pmol: Option<f64>,
+    #[serde(default)]
+    pub km_umol_per_l: Option<f64>,
+    #[serde(default)]
+    pub transporter_umol_per_l_liver: Option<f64>,
+    pub source: String,
 }
 
 /// How drug crosses the cell membranes of the organs.
@@ -604,26 +628,16 @@ impl Compound {
                     ..
                 } => {
                     c.source(&f("source"), source)?;
-                    match (
-                        clint_u_l_per_h,
-                        vmax_pmol_per_min_per_pmol,
-                        km_umol_per_l,
-                        transporter_umol_per_l_liver,
-                    ) {
-                        (Some(cl), None, None, None) => c.non_negative(&f("clint_u_l_per_h"), *cl)?,
-                        (None, Some(v), Some(km), Some(t)) => {
-                            c.non_negative(&f("vmax_pmol_per_min_per_pmol"), *v)?;
-                            c.positive(&f("km_umol_per_l"), *km)?;
-                            c.positive(&f("transporter_umol_per_l_liver"), *t)?;
-                        }
-                        _ => {
-                            return Err(PbpkError::invalid(
-                                path,
-                                f("clint_u_l_per_h"),
-                                "give either clint_u_l_per_h (linear, L/h, unbound) or vmax_pmol_per_min_per_pmol with km_umol_per_l and transporter_umol_per_l_liver (Michaelis-Menten on the transporter's hepatic content)",
-                            ))
-                        }
-                    }
+                    check_transporter_kinetics(
+                        &c,
+                        &f,
+                        [
+                            *clint_u_l_per_h,
+                            *vmax_pmol_per_min_per_pmol,
+                            *km_umol_per_l,
+                            *transporter_umol_per_l_liver,
+                        ],
+                    )?;
                 }
                 Elimination::HepaticFitted {
                     clint_u_l_per_h,
@@ -636,6 +650,27 @@ impl Compound {
                     c.source(&f("source"), source)?;
                 }
             }
+        }
+        if let Some(u) = &self.hepatic_uptake {
+            let f = |s: &str| format!("hepatic_uptake.{s}");
+            c.source(&f("source"), &u.source)?;
+            if self.cell_permeability != CellPermeability::PkSimStandard {
+                return Err(PbpkError::invalid(
+                    path,
+                    "hepatic_uptake",
+                    "active uptake acts beside passive permeation of the liver cell membranes: set cell_permeability = \"pk_sim_standard\"",
+                ));
+            }
+            check_transporter_kinetics(
+                &c,
+                &f,
+                [
+                    u.clint_u_l_per_h,
+                    u.vmax_pmol_per_min_per_pmol,
+                    u.km_umol_per_l,
+                    u.transporter_umol_per_l_liver,
+                ],
+            )?;
         }
         if let Some(a) = &self.absorption {
             match (&a.peff_cm_per_s, &a.peff_prediction) {
@@ -833,5 +868,28 @@ impl Compound {
             c.source(&f("source"), source)?;
         }
         Ok(())
+    }
+}
+
+/// A liver transporter's kinetics (`biliary`, `[hepatic_uptake]`): either a linear
+/// `clint_u_l_per_h`, or `vmax_pmol_per_min_per_pmol` with `km_umol_per_l` and
+/// `transporter_umol_per_l_liver`; `f` builds the field path.
+fn check_transporter_kinetics(
+    c: &super::Check,
+    f: &dyn Fn(&str) -> String,
+    [clint, vmax, km, content]: [Option<f64>; 4],
+) -> Result<()> {
+    match (clint, vmax, km, content) {
+        (Some(cl), None, None, None) => c.non_negative(&f("clint_u_l_per_h"), cl),
+        (None, Some(v), Some(km), Some(t)) => {
+            c.non_negative(&f("vmax_pmol_per_min_per_pmol"), v)?;
+            c.positive(&f("km_umol_per_l"), km)?;
+            c.positive(&f("transporter_umol_per_l_liver"), t)
+        }
+        _ => Err(PbpkError::invalid(
+            c.path,
+            f("clint_u_l_per_h"),
+            "give either clint_u_l_per_h (linear, L/h, unbound) or vmax_pmol_per_min_per_pmol with km_umol_per_l and transporter_umol_per_l_liver (Michaelis-Menten on the transporter's hepatic content)",
+        )),
     }
 }

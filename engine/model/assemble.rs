@@ -25,7 +25,9 @@
 //! per site (liver, each segment's enterocytes) and their metabolism terms use it (see
 //! `enzymes`); all other metabolism uses the fixed baseline amount.
 
-use super::clearance::{enzyme_pathways, renal_clearance_l_per_h, Kinetics, Pathway, Site};
+use super::clearance::{
+    enzyme_pathways, hepatic_uptake_kinetics, renal_clearance_l_per_h, Kinetics, Pathway, Site,
+};
 use super::enzymes::{Inducer, Inhibitor, Ligand, Metabolism, Probe, Turnover};
 use super::layout::{EnzymeSite, Layout, N_SI};
 use super::partition::kp;
@@ -153,6 +155,31 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                     to: s.organs[i],
                     k_per_h: pa_i * fu / cell,
                 });
+                // Active uptake into the liver cells (sinusoidal influx transporter), on
+                // the unbound interstitial (plasma-equivalent) concentration.
+                if i == liver_i {
+                    match hepatic_uptake_kinetics(c, phys) {
+                        Some(Kinetics::Linear { clint_u_l_per_h }) if clint_u_l_per_h > 0.0 => {
+                            terms.transfers.push(Transfer {
+                                from: s.organs[i],
+                                to: cells[i],
+                                k_per_h: clint_u_l_per_h * fu / ext,
+                            })
+                        }
+                        Some(Kinetics::Saturable {
+                            vmax_mg_per_h,
+                            km_u_mg_per_l,
+                        }) if vmax_mg_per_h > 0.0 => terms.saturable.push(MichaelisMenten {
+                            from: s.organs[i],
+                            to: cells[i],
+                            vmax_mg_per_h,
+                            km_mg_per_l: km_u_mg_per_l,
+                            scale_per_l: fu / ext,
+                            product: None,
+                        }),
+                        _ => {}
+                    }
+                }
             } else {
                 let k_organ = o.fraction_vascular * bp + (1.0 - o.fraction_vascular) * k_tissue;
                 cap_organ[i] = o.volume_l * k_organ;
@@ -213,8 +240,9 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
 
         // Hepatic and gut-wall metabolism.
         let mut liver_pathways = liver_pathways[k].clone();
+        let uptake_clint = hepatic_uptake_kinetics(c, phys).map_or(0.0, |k| k.clint_l_per_h());
         if let Some(pa) = liver_pa {
-            fitted_behind_membranes(&mut liver_pathways, pa, label)?;
+            fitted_behind_membranes(&mut liver_pathways, pa + uptake_clint, pa, label)?;
         }
         let gut_pathways = enzyme_pathways(c, phys, Site::Gut, label)?;
         for p in &liver_pathways {
@@ -393,6 +421,7 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
             fu_gut,
             liver_capacity_l: cap_liver,
             membrane_pa_l_per_h: limits[k],
+            liver_uptake_l_per_h: uptake_clint,
             cell_capacity_l: s.cells.map(|_| cap_cell),
             clint_liver_l_per_h: liver_pathways
                 .iter()
@@ -597,7 +626,8 @@ fn membrane_limits(
             _ => o.blood_flow_l_per_h.unwrap_or(0.0),
         };
         let fast = pa * fu >= MEMBRANE_FAST * q * bp
-            && (*name != "liver" || pa >= MEMBRANE_FAST * clint_liver);
+            && (*name != "liver"
+                || (pa >= MEMBRANE_FAST * clint_liver && c.hepatic_uptake.is_none()));
         if !fast {
             out[i] = Some(pa);
         }
@@ -607,9 +637,17 @@ fn membrane_limits(
 
 /// A `hepatic_fitted` CLint was derived from in-vivo clearance through the well-stirred
 /// liver, so it is the overall intrinsic clearance from blood, membranes included. Behind
-/// permeability-limited liver cells (uptake PA, L/h) the cells' own CLint that gives that
-/// overall value is CLint_cell = CLint PA / (PA - CLint) (each fitted pathway taken alone).
-fn fitted_behind_membranes(pathways: &mut [Pathway], pa: f64, label: &str) -> Result<()> {
+/// permeability-limited liver cells (influx PS_in = passive PA + active uptake, efflux
+/// PS_out = PA, L/h) the cells' own CLint that gives that overall value, from the extended
+/// clearance CLint = PS_in CLint_cell / (PS_out + CLint_cell), is
+/// CLint_cell = CLint PS_out / (PS_in - CLint) (each fitted pathway taken alone).
+fn fitted_behind_membranes(
+    pathways: &mut [Pathway],
+    ps_in: f64,
+    ps_out: f64,
+    label: &str,
+) -> Result<()> {
+    let pa = ps_in;
     for p in pathways.iter_mut().filter(|p| p.fitted) {
         if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
             let c = *clint_u_l_per_h;
@@ -622,7 +660,7 @@ fn fitted_behind_membranes(pathways: &mut [Pathway], pa: f64, label: &str) -> Re
                     ),
                 ));
             }
-            *clint_u_l_per_h = c * pa / (pa - c);
+            *clint_u_l_per_h = c * ps_out / (ps_in - c);
         }
     }
     Ok(())

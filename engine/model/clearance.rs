@@ -209,25 +209,14 @@ pub fn enzyme_pathways(
                 ..
             } => {
                 if matches!(site, Site::Liver) {
-                    // Transporter amount (pmol) = content (umol/L tissue) x liver volume (L) x 1e6.
-                    let kinetics = match (
-                        clint_u_l_per_h,
-                        vmax_pmol_per_min_per_pmol,
-                        km_umol_per_l,
-                        transporter_umol_per_l_liver,
-                    ) {
-                        (Some(cl), ..) => Kinetics::Linear {
-                            clint_u_l_per_h: *cl,
-                        },
-                        (None, Some(v), Some(km), Some(t)) => {
-                            let pmol = t * phys.organ("liver").volume_l * 1e6;
-                            Kinetics::Saturable {
-                                vmax_mg_per_h: v * pmol * PMOL_PER_MIN_TO_MG_PER_H_PER_MW * c.mw(),
-                                km_u_mg_per_l: km * c.mw() * 1e-3,
-                            }
-                        }
-                        _ => unreachable!("validated on load"),
-                    };
+                    let kinetics = liver_transporter_kinetics(
+                        c,
+                        phys,
+                        *clint_u_l_per_h,
+                        *vmax_pmol_per_min_per_pmol,
+                        *km_umol_per_l,
+                        *transporter_umol_per_l_liver,
+                    );
                     let label = format!(
                         "biliary{}",
                         transporter
@@ -249,6 +238,51 @@ pub fn enzyme_pathways(
         }
     }
     Ok(out)
+}
+
+/// Kinetics of a liver transporter (biliary efflux or sinusoidal uptake): linear CLint, or
+/// Vmax per pmol x transporter amount, the amount (pmol) = content (umol per L of liver
+/// tissue) x the subject's liver volume (L) x 1e6, with Km (umol/L) in mg/L. The two
+/// descriptions are exclusive (checked when the compound is loaded).
+pub fn liver_transporter_kinetics(
+    c: &Compound,
+    phys: &Physiology,
+    clint_u_l_per_h: Option<f64>,
+    vmax_pmol_per_min_per_pmol: Option<f64>,
+    km_umol_per_l: Option<f64>,
+    transporter_umol_per_l_liver: Option<f64>,
+) -> Kinetics {
+    match (
+        clint_u_l_per_h,
+        vmax_pmol_per_min_per_pmol,
+        km_umol_per_l,
+        transporter_umol_per_l_liver,
+    ) {
+        (None, Some(v), Some(km), Some(t)) => {
+            let pmol = t * phys.organ("liver").volume_l * 1e6;
+            Kinetics::Saturable {
+                vmax_mg_per_h: v * pmol * PMOL_PER_MIN_TO_MG_PER_H_PER_MW * c.mw(),
+                km_u_mg_per_l: km * c.mw() * 1e-3,
+            }
+        }
+        (cl, ..) => Kinetics::Linear {
+            clint_u_l_per_h: cl.unwrap_or(0.0),
+        },
+    }
+}
+
+/// Active hepatic uptake of compound `c` (`[hepatic_uptake]`), if it has one.
+pub fn hepatic_uptake_kinetics(c: &Compound, phys: &Physiology) -> Option<Kinetics> {
+    c.hepatic_uptake.as_ref().map(|u| {
+        liver_transporter_kinetics(
+            c,
+            phys,
+            u.clint_u_l_per_h,
+            u.vmax_pmol_per_min_per_pmol,
+            u.km_umol_per_l,
+            u.transporter_umol_per_l_liver,
+        )
+    })
 }
 
 /// Renal plasma clearance of unbound-filtered plus secreted drug (L/h):

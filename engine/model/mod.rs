@@ -107,6 +107,8 @@ pub struct CompoundInfo {
     pub cell_capacity_l: Option<[f64; crate::data::physiology::ORGANS.len()]>,
     /// Per organ, the membrane PA (L/h) where the cells are a compartment of their own.
     pub membrane_pa_l_per_h: [Option<f64>; crate::data::physiology::ORGANS.len()],
+    /// Active uptake into the liver cells (unbound CLint at low concentration, L/h; 0 none).
+    pub liver_uptake_l_per_h: f64,
     /// Hepatic and gut unbound intrinsic clearance per enzyme at low concentration (L/h).
     pub clint_liver_l_per_h: Vec<(String, f64)>,
     pub clint_gut_l_per_h: Vec<(String, f64)>,
