@@ -685,7 +685,8 @@ pub fn print_result(r: &RunResult) {
         }
         for e in &arm.recovery {
             let days = |d: Option<f64>| d.map_or("not by the end".into(), |d| format!("{d:.1} d"));
-            if e.max_fraction - 1.0 > 1.0 - e.min_fraction {
+            if crate::report::summary::EnzymeRecovery::is_induction(e.min_fraction, e.max_fraction)
+            {
                 println!(
                     "  {}: highest induced fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): within 20 % of baseline {}, within 5 % {}",
                     e.enzyme,

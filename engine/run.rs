@@ -968,12 +968,7 @@ pub(crate) fn run_arm_with(
         }
         let last = *doses.last().unwrap();
         // Window: last dose to the next scheduled dose (tau) or to end_h.
-        let tau = arm
-            .dose
-            .iter()
-            .filter(|d| index(&d.compound) == owner && d.times > 1)
-            .filter_map(|d| d.every_h)
-            .next();
+        let tau = arm.dosing_interval_h(|d| index(&d.compound) == owner);
         let w_end = tau.map_or(end, |t| (last + t).min(end));
         let (wt, wc) = window(samples, |y| model.plasma_conc(k, y), last, w_end);
         let metrics = nca(&wt, &wc, tau.is_none());
@@ -1082,19 +1077,18 @@ fn enzyme_recovery(
             // Lost enzyme (inactivation, inhibition of synthesis) recovers upwards to 80 % /
             // 95 % of baseline; induced enzyme returns downwards to within 20 % / 5 % above
             // it, whichever way the enzyme moved further after the last dose.
-            let induced = max - 1.0 > 1.0 - min;
+            let induced = EnzymeRecovery::is_induction(min, max);
             let reach = |level: f64| {
-                let (from, back) = if induced {
-                    (
-                        i_max,
-                        (|f: f64, l: f64| f <= 2.0 - l) as fn(f64, f64) -> bool,
-                    )
-                } else {
-                    (i_min, (|f: f64, l: f64| f >= l) as fn(f64, f64) -> bool)
-                };
+                let from = if induced { i_max } else { i_min };
                 after[from..]
                     .iter()
-                    .find(|(_, f)| back(*f, level))
+                    .find(|(_, f)| {
+                        if induced {
+                            *f <= 2.0 - level
+                        } else {
+                            *f >= level
+                        }
+                    })
                     .map(|(t, _)| (t - last) / 24.0)
             };
             Some(EnzymeRecovery {

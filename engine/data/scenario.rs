@@ -197,6 +197,18 @@ pub struct Arm {
     pub dose: Vec<Dose>,
 }
 
+impl Arm {
+    /// The dosing interval (h) of a compound in this arm: `every_h` of its first dose line
+    /// given more than once (`None`: given once). `is` picks the compound's dose lines. It
+    /// ends the metrics window after the last dose (`run::run_arm`).
+    pub fn dosing_interval_h(&self, is: impl Fn(&Dose) -> bool) -> Option<f64> {
+        self.dose
+            .iter()
+            .filter(|d| is(d) && d.times > 1)
+            .find_map(|d| d.every_h)
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
@@ -363,7 +375,7 @@ impl Scenario {
             .iter()
             .flat_map(|d| d.times_h())
             .fold(f64::NEG_INFINITY, f64::max);
-        let tau = doses.iter().filter(|d| d.times > 1).find_map(|d| d.every_h);
+        let tau = arm.dosing_interval_h(|d| d.compound == t.compound);
         let end = self.simulation.end_h;
         match (t.metric.as_str(), tau) {
             ("ctrough_mg_per_L", None) => Err(PbpkError::invalid(

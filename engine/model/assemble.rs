@@ -647,16 +647,15 @@ fn fitted_behind_membranes(
     ps_out: f64,
     label: &str,
 ) -> Result<()> {
-    let pa = ps_in;
     for p in pathways.iter_mut().filter(|p| p.fitted) {
         if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
             let c = *clint_u_l_per_h;
-            if c >= 0.95 * pa {
+            if c >= 0.95 * ps_in {
                 return Err(PbpkError::invalid(
                     label,
                     "elimination (hepatic_fitted).clint_u_l_per_h",
                     format!(
-                        "the fitted hepatic CLint ({c:.1} L/h) is at or above what the liver cell membranes can carry (PA {pa:.1} L/h with cell_permeability = \"pk_sim_standard\"); use cell_permeability = \"perfusion_limited\" for this compound"
+                        "the fitted hepatic CLint ({c:.1} L/h) is at or above what the liver cell membranes can carry (PA {ps_in:.1} L/h with cell_permeability = \"pk_sim_standard\"); use cell_permeability = \"perfusion_limited\" for this compound"
                     ),
                 ));
             }

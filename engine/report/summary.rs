@@ -71,6 +71,13 @@ pub struct EnzymeRecovery {
     pub days_to_95_percent: Option<f64>,
 }
 
+impl EnzymeRecovery {
+    /// Induction, not loss: the enzyme moved further above baseline than below it.
+    pub fn is_induction(min_fraction: f64, max_fraction: f64) -> bool {
+        max_fraction - 1.0 > 1.0 - min_fraction
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CompoundSummary {
     pub compound: String,
