@@ -46,8 +46,12 @@ fn rows() -> &'static [Row] {
 /// hydroxy-itraconazole Cmax and AUC_tau) added four PK observations of the perpetrator
 /// itself, one within 2-fold (Cmax 0.55x): PK metric fell from 54 of 79 to 55 of 83
 /// (0.68 -> 0.66), lowered here because the new rows are new evidence, not a regression.
+/// Session 11: lpvr_dose_ranging (Jackson 2011: lopinavir at 400/100, 200/150 and 200/50 mg
+/// bid) added nine lopinavir observations, five within 2-fold (every Cmax, the two lower-dose
+/// AUCs) and four missed (the three troughs and the 400/100 AUC at 2.03x): PK metric 60 of 92
+/// (0.66 -> 0.65), lowered for new evidence, not a regression.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.66, 83),
+    ("PK metric", 0.65, 92),
     ("bioavailability", 0.87, 16),
     ("interaction ratio", 0.47, 23),
     ("PK metric (population median)", 0.43, 7),
@@ -55,7 +59,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 46] = [
+const KNOWN_MISSES: [(&str, &str, &str); 50] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -215,6 +219,26 @@ const KNOWN_MISSES: [(&str, &str, &str); 46] = [
         "lpvr_nifedipine",
         "lopinavir/ctrough_mg_per_L",
         "lopinavir: same mechanism as its Cmax; the trough is most sensitive to the residual clearance",
+    ),
+    (
+        "lpvr_dose_ranging",
+        "400/100 mg bid/auc_mg_h_per_L",
+        "202 vs 99.6 mg.h/L on day 7 (Jackson 2011), 2.03x: the lpvr_nifedipine excess again (about 1 % of hepatic CYP3A4 left under ritonavir; lopinavir CL/F 2.0 L/h against 4.0 observed). The lower-dose arms' AUC and every arm's Cmax are within 2-fold, and the dose-response holds: 200/150 over 200/50 gives 1.82 against 1.63 observed",
+    ),
+    (
+        "lpvr_dose_ranging",
+        "400/100 mg bid/ctrough_mg_per_L",
+        "15.7 vs 5.8 mg/L: the model's steady-state profile is flat (Cmax/Ctrough 1.13 against 2.07 observed). Besides the low clearance, lopinavir's predicted volume is too large: Poulin & Theil with a predicted log P 4.7 give Vss 1.33 L/kg (97 L) where the Kaletra label gives Vd/F 16.9 L and t1/2 6.9 h (USPI Table 13, C), so lopinavir's half-life after a last dose under continued ritonavir is about 55 h in the model against 6.9 h",
+    ),
+    (
+        "lpvr_dose_ranging",
+        "200/150 mg bid/ctrough_mg_per_L",
+        "9.4 vs 4.3 mg/L: as the 400/100 mg trough (volume too large, residual clearance too low)",
+    ),
+    (
+        "lpvr_dose_ranging",
+        "200/50 mg bid/ctrough_mg_per_L",
+        "4.9 vs 1.7 mg/L: as the 400/100 mg trough (volume too large, residual clearance too low)",
     ),
     (
         "lpvr_nifedipine_population",
