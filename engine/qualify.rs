@@ -50,7 +50,7 @@ pub struct Category {
 pub fn category_of(metric: &str) -> &'static str {
     match metric {
         "auc_ratio" | "cmax_ratio" => "interaction ratio",
-        "f_oral" | "fg" | "fh" => "bioavailability",
+        "f_oral" | "fa" | "fg" | "fa_fg" | "fh" => "bioavailability",
         _ => "PK metric",
     }
 }

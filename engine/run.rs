@@ -1421,7 +1421,11 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> O
             .auc_inf
             .map(|a| c.dose_mg / a * 1000.0 / 60.0 / body_weight_kg),
         "f_oral" => c.fractions.map(|f| f.f_oral),
+        "fa" => c.fractions.map(|f| f.fa),
         "fg" => c.fractions.map(|f| f.fg),
+        // Fraction of the dose reaching the portal vein: what IV + oral studies report as
+        // "Fa.Fg" (F / Fh, or F_G when absorption is taken as complete).
+        "fa_fg" => c.fractions.map(|f| f.fa * f.fg),
         "fh" => c.fractions.map(|f| f.fh),
         _ => None,
     }

@@ -313,7 +313,7 @@ pub struct Observed {
     pub age_years: Option<f64>,
 }
 
-pub const OBSERVED_METRICS: [&str; 14] = [
+pub const OBSERVED_METRICS: [&str; 16] = [
     "cmax_mg_per_L",
     "ctrough_mg_per_L",
     "tmax_h",
@@ -324,7 +324,9 @@ pub const OBSERVED_METRICS: [&str; 14] = [
     "cl_l_per_h",
     "cl_ml_per_min_per_kg",
     "f_oral",
+    "fa",
     "fg",
+    "fa_fg",
     "fh",
     "auc_ratio",
     "cmax_ratio",
