@@ -564,6 +564,27 @@ fn print_observed(r: &RunResult) {
     }
 }
 
+/// The known limitations of the compounds used (their `[[limitation]]`), so a prediction
+/// outside the shipped checks carries the caveats the checks found.
+fn print_limitations(r: &RunResult) {
+    if r.summary.limitations.is_empty() {
+        return;
+    }
+    println!("\nKnown limitations of the compound models used (from their checks against clinical data):");
+    let indent = |first: &'static str| {
+        textwrap::Options::new(92)
+            .initial_indent(first)
+            .subsequent_indent("      ")
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+    };
+    for l in &r.summary.limitations {
+        let what = format!("{}: {}", l.compound, l.what);
+        println!("{}", textwrap::fill(&what, indent("  - ")));
+        let ev = format!("evidence: {}", l.evidence);
+        println!("{}", textwrap::fill(&ev, indent("      ")));
+    }
+}
+
 /// Print a population run: per arm and compound, median [5th-95th percentile].
 fn print_population(r: &RunResult) {
     let sm = &r.summary;
@@ -611,6 +632,7 @@ pub fn print_result(r: &RunResult) {
         print_ddi_table(r);
         print_targets_over_subjects(r);
         print_observed(r);
+        print_limitations(r);
         return;
     }
     println!(
@@ -713,6 +735,7 @@ pub fn print_result(r: &RunResult) {
     print_targets(r);
     print_dose_finding(r);
     print_observed(r);
+    print_limitations(r);
     println!(
         "\nMass balance max relative error: {:.2e}",
         r.summary.mass_balance_max_rel_error

@@ -546,9 +546,12 @@ pub fn run_scenario(
 ) -> Result<RunResult> {
     let p = prepare(s, lib, label)?;
     if p.population.is_some() {
-        return crate::trial::run_population(s, &p, opts);
+        let mut r = crate::trial::run_population(s, &p, opts)?;
+        r.summary.limitations = limitations(&p);
+        return Ok(r);
     }
     let mut r = run_prepared(s, &p, opts)?;
+    r.summary.limitations = limitations(&p);
     // Population settings on a one-individual scenario change nothing: say so.
     let sub = &s.subjects;
     for (what, set) in [
@@ -564,6 +567,22 @@ pub fn run_scenario(
         }
     }
     Ok(r)
+}
+
+/// The known limitations of every compound the scenario uses (metabolites included).
+fn limitations(p: &Prepared) -> Vec<crate::report::summary::CompoundLimitation> {
+    p.compounds
+        .iter()
+        .flat_map(|(c, _)| {
+            c.limitation
+                .iter()
+                .map(|l| crate::report::summary::CompoundLimitation {
+                    compound: c.name.clone(),
+                    what: l.what.clone(),
+                    evidence: l.evidence.clone(),
+                })
+        })
+        .collect()
 }
 
 pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<RunResult> {
@@ -1397,6 +1416,7 @@ pub(crate) fn summarise_subjects(
             .fold(0.0, f64::max),
         dose_finding: None,
         warnings: Vec::new(),
+        limitations: Vec::new(),
     }
 }
 

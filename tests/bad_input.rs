@@ -701,3 +701,31 @@ fn hepatic_uptake_needs_permeable_cells_and_one_kinetic_description() {
         &["midazolam.toml", "hepatic_uptake", "pk_sim_standard"],
     );
 }
+
+#[test]
+fn a_limitation_must_say_what_and_show_its_evidence() {
+    // amlodipine ships a [[limitation]]; an empty `what` or `evidence` is an error naming it.
+    let text = std::fs::read_to_string(repo().join("compounds/amlodipine.toml")).unwrap();
+    let what = text
+        .lines()
+        .find(|l| l.starts_with("what = "))
+        .expect("amlodipine.toml has a [[limitation]]")
+        .to_string();
+    expect_compound_line_error(
+        "amlodipine",
+        &what,
+        "what = \" \"",
+        &["amlodipine.toml", "limitation[0].what", "must not be empty"],
+    );
+    let evidence = text
+        .lines()
+        .find(|l| l.starts_with("evidence = "))
+        .unwrap()
+        .to_string();
+    expect_compound_line_error(
+        "amlodipine",
+        &evidence,
+        "evidence = \"\"",
+        &["amlodipine.toml", "limitation[0].evidence", "scenarios"],
+    );
+}

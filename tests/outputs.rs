@@ -59,3 +59,48 @@ fn an_interaction_run_writes_its_tables_and_plots() {
     assert!(cmp["adjusted_dose"]["converged"].as_bool().unwrap());
     assert!(cmp["static_model"]["auc_ratio"].as_f64().unwrap() > 1.0);
 }
+
+/// A run reports the known limitations of the compounds it uses, and every limitation a
+/// shipped compound declares is anchored in shipped checks: its evidence names at least one
+/// shipped scenario.
+#[test]
+fn runs_report_their_compounds_known_limitations() {
+    let r = run_shipped("ritonavir_midazolam");
+    let names: Vec<&str> = r
+        .summary
+        .limitations
+        .iter()
+        .map(|l| l.compound.as_str())
+        .collect();
+    assert!(names.contains(&"ritonavir"), "{names:?}");
+    let json = serde_json::to_value(&r.summary).unwrap();
+    assert!(
+        json["limitations"][0]["evidence"].as_str().is_some(),
+        "{json}"
+    );
+
+    let scenarios: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    let mut declared = 0;
+    for e in std::fs::read_dir(repo().join("compounds")).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let c = pbpk::data::compound::Compound::parse(&p.to_string_lossy(), &text).unwrap();
+        for l in &c.limitation {
+            declared += 1;
+            assert!(
+                scenarios.iter().any(|s| l.evidence.contains(s.as_str())),
+                "{}: a limitation's evidence names no shipped scenario: {}",
+                p.display(),
+                l.evidence
+            );
+        }
+    }
+    assert!(declared > 0);
+}

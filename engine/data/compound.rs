@@ -50,6 +50,23 @@ pub struct Compound {
     /// Active uptake into the liver cells (sinusoidal influx transporter, e.g. OATP1B1).
     #[serde(default)]
     pub hepatic_uptake: Option<HepaticUptake>,
+    /// Known limitations of this compound's model, found by its checks against clinical
+    /// data; every run that uses the compound reports them.
+    #[serde(default)]
+    pub limitation: Vec<Limitation>,
+}
+
+/// `[[limitation]]`: what the compound's model is known to get wrong (and, where known,
+/// why), with the checks that show it. Not an input to the model: a run prints it beside
+/// its results and writes it to `summary.json` (`limitations`), so a prediction made with
+/// the compound outside the shipped checks carries the caveat its validation earned.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limitation {
+    /// What is wrong, and the mechanism thought to be missing.
+    pub what: String,
+    /// The checks that show it: shipped scenarios with predicted and observed values.
+    pub evidence: String,
 }
 
 /// `[hepatic_uptake]`: unbound drug carried from the liver's interstitial space into its
@@ -866,6 +883,24 @@ impl Compound {
                 return Err(PbpkError::invalid(path, f("fu_inc"), "must be in (0, 1]"));
             }
             c.source(&f("source"), source)?;
+        }
+        for (i, l) in self.limitation.iter().enumerate() {
+            for (field, text, hint) in [
+                ("what", &l.what, "say what the model gets wrong"),
+                (
+                    "evidence",
+                    &l.evidence,
+                    "name the checks (scenarios, predicted vs observed) that show it",
+                ),
+            ] {
+                if text.trim().is_empty() {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("limitation[{i}].{field}"),
+                        format!("must not be empty: {hint}"),
+                    ));
+                }
+            }
         }
         Ok(())
     }

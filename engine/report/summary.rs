@@ -37,6 +37,16 @@ pub struct Summary {
     /// rather than silently ignored; also printed on stderr.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Known limitations of the compounds this run used (their files' `[[limitation]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limitations: Vec<CompoundLimitation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompoundLimitation {
+    pub compound: String,
+    pub what: String,
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
