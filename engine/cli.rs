@@ -86,6 +86,16 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         top: usize,
     },
+    /// Rerun the scenario with each published alternative set of its compounds' inputs
+    /// (`[[alternative]]` in a compound file: another laboratory's KI and kinact, another
+    /// measured log P) in place of the file's values, and print every interaction ratio and
+    /// observed quantity per run with the range they span. Writes alternatives.csv.
+    Alternatives {
+        scenario: String,
+        /// Output folder (default out/<scenario file stem>_alternatives).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run every shipped scenario with observed values and write the qualification report
     /// (qualification.md, qualification.csv, goodness-of-fit plots).
     Qualify {
@@ -93,6 +103,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// The default output folder of an analysis command: `out/<scenario file stem>_<what>`.
+fn analysis_dir(scenario: &str, what: &str) -> PathBuf {
+    let stem = std::path::Path::new(scenario)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "scenario".into());
+    PathBuf::from("out").join(format!("{stem}_{what}"))
 }
 
 /// Run the command line; the error is printed by `main`.
@@ -173,13 +192,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             top,
         } => {
             let (s, lib, label) = Library::scenario(&scenario)?;
-            let dir = out.unwrap_or_else(|| {
-                let stem = std::path::Path::new(&scenario)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().to_string())
-                    .unwrap_or_else(|| "scenario".into());
-                PathBuf::from("out").join(format!("{stem}_sensitivity"))
-            });
+            let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "sensitivity"));
             let a = crate::sensitivity::analyse(&s, &lib, &label, delta, &param)?;
             print!("{}", a.table(top));
             crate::report::sensitivity::write(&a, &dir)?;
@@ -187,6 +200,15 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 "\nAll inputs against all outputs: {}/sensitivity.csv (tornado plots beside it)",
                 dir.display()
             );
+            Ok(())
+        }
+        Command::Alternatives { scenario, out } => {
+            let (s, lib, label) = Library::scenario(&scenario)?;
+            let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "alternatives"));
+            let a = crate::alternatives::analyse(&s, &lib, &label)?;
+            print!("{}", a.table());
+            crate::report::alternatives::write(&a, &dir)?;
+            println!("\nEvery run and output: {}/alternatives.csv", dir.display());
             Ok(())
         }
         Command::Qualify { out } => {

@@ -15,6 +15,7 @@
 //! assert!(result.summary.mass_balance_max_rel_error < 1e-6);
 //! ```
 
+pub mod alternatives;
 pub mod analysis;
 pub mod cli;
 pub mod data;

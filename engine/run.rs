@@ -138,6 +138,22 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Every name compound `k` is resolved by (the dose lines' strings, then its own name),
+    /// so an in-memory replacement of its file catches every reference to it.
+    pub fn compound_names(&self, k: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .aliases
+            .iter()
+            .filter(|(_, i)| *i == k)
+            .map(|(a, _)| a.clone())
+            .collect();
+        let own = &self.compounds[k].0.name;
+        if !names.contains(own) {
+            names.push(own.clone());
+        }
+        names
+    }
+
     /// The same scenario for another body: `phys`, with fu of albumin- or AGP-bound drugs
     /// scaled by its protein level against `reference` (the adult it was drawn or grown
     /// from), and its own model.

@@ -18,6 +18,7 @@
 use crate::data::library::{Kind, Library, Override};
 use crate::data::population::Population;
 use crate::data::scenario::Scenario;
+use crate::data::toml_path::with_value;
 use crate::error::{PbpkError, Result};
 use crate::report::summary::Summary;
 use crate::run::{prepare, run_arms, RunOptions};
@@ -107,35 +108,6 @@ fn floats(v: &toml::Value, path: String, out: &mut Vec<(String, f64)>) {
     }
 }
 
-/// The value at a dotted path, mutably.
-fn at<'a>(v: &'a mut toml::Value, path: &str) -> Option<&'a mut toml::Value> {
-    let mut cur = v;
-    for part in path.split('.') {
-        let (key, index) = match part.find('[') {
-            Some(i) => (&part[..i], Some(&part[i..])),
-            None => (part, None),
-        };
-        if !key.is_empty() {
-            cur = cur.as_table_mut()?.get_mut(key)?;
-        }
-        if let Some(mut rest) = index {
-            while let Some(end) = rest.find(']') {
-                let i: usize = rest[1..end].parse().ok()?;
-                cur = cur.as_array_mut()?.get_mut(i)?;
-                rest = &rest[end + 1..];
-            }
-        }
-    }
-    Some(cur)
-}
-
-/// `text` with the number at `path` replaced by `value`.
-pub fn with_value(text: &str, path: &str, value: f64) -> Option<String> {
-    let mut v: toml::Value = toml::from_str::<toml::Table>(text).ok()?.into();
-    *at(&mut v, path)? = toml::Value::Float(value);
-    toml::to_string(&v).ok()
-}
-
 fn scale_of(path: &str) -> Scale {
     let last = path.rsplit('.').next().unwrap_or(path);
     let log_scale = path.starts_with("log_p")
@@ -219,7 +191,7 @@ fn physiology_inputs(owner: &str, text: &str, enzymes: &[String]) -> Vec<Paramet
 
 /// The outputs of a run: interaction ratios, then every arm's AUC and Cmax per compound
 /// (AUC to infinity where the window allows it, else over the window).
-fn outputs(summary: &Summary) -> Vec<(String, f64)> {
+pub(crate) fn outputs(summary: &Summary) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     for c in &summary.comparisons {
         let name = format!("{} {} vs {}", c.compound, c.test, c.reference);
@@ -317,15 +289,7 @@ pub fn analyse(
     let mut params = Vec::new();
     let mut enzymes = Vec::new();
     for (k, (c, _)) in p.compounds.iter().enumerate() {
-        let mut names: Vec<String> = p
-            .aliases
-            .iter()
-            .filter(|(_, i)| *i == k)
-            .map(|(a, _)| a.clone())
-            .collect();
-        if !names.contains(&c.name) {
-            names.push(c.name.clone());
-        }
+        let names = p.compound_names(k);
         let r = lib.resolve(Kind::Compound, &names[0], label, "sensitivity")?;
         if let Ok(t) = toml::from_str::<toml::Table>(&r.text) {
             enzymes_named(&toml::Value::Table(t), &mut enzymes);

@@ -130,7 +130,7 @@ const KNOWN_MISSES: [(&str, &str, &str); 50] = [
     (
         "clarithromycin_midazolam",
         "clarithromycin/auc_ratio",
-        "41 vs 6.8 (51 before session 8's permeability-limited cells): runaway auto-inactivation: clarithromycin inactivates the CYP3A4 that clears it, its own Cmax is 3.0x observed, and hepatic CYP3A4 falls to 1-2 %; the IV arms show that the liver carries most of the miss (see the IV ratio); microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented (gastric acid degradation was tried and not applied: see compounds/clarithromycin.toml)",
+        "41 vs 6.8 (51 before session 8's permeability-limited cells): runaway auto-inactivation: clarithromycin inactivates the CYP3A4 that clears it, its own Cmax is 3.0x observed, and hepatic CYP3A4 falls to 1-2 %; the IV arms show that the liver carries most of the miss (see the IV ratio); microsomal kinact is at the top of the in-vitro range and non-CYP3A4 clearance is under-represented (gastric acid degradation was tried and not applied: see compounds/clarithromycin.toml). The published sets span the observation (pbpk alternatives clarithromycin_midazolam: 6.9 with Ito 2003's HLM constants, 12.0 Polasek 2006 HLM, 43 Polasek 2006 recombinant); the file keeps Mayhew 2000, as a set picked for its fit would be tuning",
     ),
     (
         "clarithromycin_midazolam",

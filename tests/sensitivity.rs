@@ -6,35 +6,6 @@ use common::*;
 use pbpk::data::library::Library;
 use pbpk::sensitivity::{analyse, Analysis};
 
-/// Neutral, hepatic clearance only (liver, no gut wall, no kidney): AUC_inf = dose / CL with
-/// the well-stirred CL = Q_H B:P E, E = fu_b CLint / (Q_H + fu_b CLint), fu_b = fu / B:P.
-const HEPATIC_ONLY: &str = r#"
-name = "hepatic_only"
-molecular_weight_g_per_mol = { value = 300.0, source = "test compound" }
-log_p = { value = 2.0, source = "test compound" }
-fu_plasma = { value = 0.1, source = "test compound" }
-blood_plasma_ratio = { value = 0.9, source = "test compound" }
-
-[[elimination]]
-type = "hepatic_fitted"
-clint_u_l_per_h = 300.0
-fitted_to = "nothing: a test compound"
-source = "test compound"
-"#;
-
-// A 1 h infusion, not a bolus: the first minutes after a bolus are a venous spike whose
-// trapezoids carry a constant ~0.5 % AUC error that does not cancel in the differences.
-const IV_SCENARIO: &str = r#"
-name = "hepatic-only IV infusion"
-[subjects]
-physiology = "adult_male_european"
-[[arm]]
-name = "iv"
-dose = [ { compound = "hepatic_only", route = "iv_infusion", mg = 10, duration_h = 1, at_h = 0 } ]
-[simulation]
-end_h = 240
-"#;
-
 fn analysis(ws: &Workspace, filters: &[&str]) -> Analysis {
     ws.write("compounds/hepatic_only.toml", HEPATIC_ONLY);
     let path = ws.write("iv.toml", IV_SCENARIO);

@@ -54,6 +54,25 @@ pub struct Compound {
     /// data; every run that uses the compound reports them.
     #[serde(default)]
     pub limitation: Vec<Limitation>,
+    /// Other published values of this file's inputs, as whole sets (`pbpk alternatives`).
+    #[serde(default)]
+    pub alternative: Vec<Alternative>,
+}
+
+/// `[[alternative]]`: another published set of values for some of this file's inputs (a
+/// different laboratory's KI and kinact, another measured log P). Not used by a run:
+/// `pbpk alternatives SCENARIO` reruns the scenario with each set in place of the file's
+/// values and reports how far the predictions move, so the spread of the in-vitro
+/// literature is shown beside the chosen values instead of being picked from by outcome.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    /// Short label, e.g. "Polasek 2006 HLM".
+    pub name: String,
+    /// Dotted path in this file (as `pbpk sensitivity` names inputs, e.g.
+    /// `interaction[0].kinact_per_h` or `log_p.value`) and the value it takes in this set.
+    pub values: BTreeMap<String, f64>,
+    pub source: String,
 }
 
 /// `[[limitation]]`: what the compound's model is known to get wrong (and, where known,
@@ -445,7 +464,70 @@ impl Compound {
     pub fn parse(path: &str, text: &str) -> Result<Compound> {
         let c: Compound = parse_toml(path, text)?;
         c.validate(path)?;
+        for i in 0..c.alternative.len() {
+            c.with_alternative(path, text, i)?;
+        }
         Ok(c)
+    }
+
+    /// The file's text with alternative `i`'s values in place, checked: every path names a
+    /// number of this file (not one inside `[[alternative]]` itself), and the changed file is
+    /// a valid compound.
+    pub fn with_alternative(&self, path: &str, text: &str, i: usize) -> Result<String> {
+        let a = &self.alternative[i];
+        let field = |s: &str| format!("alternative[{i}].{s}");
+        if a.name.trim().is_empty() {
+            return Err(PbpkError::invalid(path, field("name"), "must not be empty"));
+        }
+        if self.alternative[..i].iter().any(|b| b.name == a.name) {
+            return Err(PbpkError::invalid(
+                path,
+                field("name"),
+                format!(
+                    "\"{}\" is used by an earlier alternative; names must be unique",
+                    a.name
+                ),
+            ));
+        }
+        Check { path }.source(&field("source"), &a.source)?;
+        if a.values.is_empty() {
+            return Err(PbpkError::invalid(
+                path,
+                field("values"),
+                "name at least one input and its value, e.g. { \"interaction[0].kinact_per_h\" = 3.0 }",
+            ));
+        }
+        for (p, v) in &a.values {
+            let f = field(&format!("values.\"{p}\""));
+            if p.starts_with("alternative") || p.starts_with("limitation") {
+                return Err(PbpkError::invalid(
+                    path,
+                    f,
+                    "must name a model input, not an alternative or a limitation",
+                ));
+            }
+            if crate::data::toml_path::number_at(text, p).is_none() {
+                return Err(PbpkError::invalid(
+                    path,
+                    f,
+                    "names no number in this file; use a dotted path to an existing value, e.g. log_p.value or interaction[0].ki_umol_per_l",
+                ));
+            }
+            if !v.is_finite() {
+                return Err(PbpkError::invalid(path, f, "must be a finite number"));
+            }
+        }
+        let pairs: Vec<(&str, f64)> = a.values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+        let changed = crate::data::toml_path::with_values(text, &pairs).ok_or_else(|| {
+            PbpkError::invalid(
+                path,
+                field("values"),
+                "could not rewrite the file with these values",
+            )
+        })?;
+        let c: Compound = parse_toml(path, &changed)?;
+        c.validate(&format!("{path} with alternative \"{}\"", a.name))?;
+        Ok(changed)
     }
 
     /// Effective molecular weight (g/mol) of the PK-Sim permeability correlations.

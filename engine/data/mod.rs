@@ -12,6 +12,7 @@ pub mod ontogeny;
 pub mod physiology;
 pub mod population;
 pub mod scenario;
+pub mod toml_path;
 
 use crate::error::{PbpkError, Result};
 use serde::de::DeserializeOwned;

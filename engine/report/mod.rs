@@ -1,6 +1,7 @@
 //! Outputs: `summary.json`, `profiles.csv` and the plots (PNG and SVG), written
 //! all-or-nothing into the output folder.
 
+pub mod alternatives;
 pub mod dose_finding;
 pub mod export;
 pub mod layout;

@@ -1,0 +1,288 @@
+//! Predictions over the published alternatives of a scenario's inputs.
+//!
+//! In-vitro constants differ between laboratories by up to an order of magnitude (a
+//! mechanism-based inactivator's KI and kinact from different microsome preparations; a log P
+//! quoted as 3.4 or 4.8). A compound file uses one value and may list the others as
+//! `[[alternative]]` sets, each with its source. `pbpk alternatives SCENARIO` reruns the
+//! scenario once with the files' values and once per set (that set in place of its file's
+//! values, everything else unchanged) and reports, for every interaction ratio and every
+//! observed quantity, the prediction of each run and the range they span beside the
+//! observation. The spread of the literature is then shown, not picked from by outcome: a
+//! set is never chosen because it fits (docs/formats.md, `[[alternative]]`).
+//!
+//! Each run is the whole scenario again (`run::prepare` from the changed text), so
+//! partitioning, clearance scaling and enzyme turnover all follow; a virtual population is
+//! analysed for its reference individual, as the sensitivity analysis does.
+
+use crate::data::library::{Kind, Library, Override};
+use crate::data::scenario::Scenario;
+use crate::error::Result;
+use crate::report::summary::Summary;
+use crate::run::{prepare, run_arms, RunOptions};
+use rayon::prelude::*;
+
+/// One predicted quantity: an interaction ratio, an observed metric, or (when the scenario
+/// has neither) an arm's AUC or Cmax.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Output {
+    pub name: String,
+    /// The observation the scenario names for it, if any.
+    pub observed: Option<f64>,
+}
+
+/// One run: the files' values, or one alternative set in place of its file's values.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Run {
+    /// `None` for the files' own values.
+    pub compound: Option<String>,
+    pub alternative: String,
+    pub source: String,
+    /// The inputs this set changes: (path, file value, set value).
+    pub changes: Vec<(String, f64, f64)>,
+    /// Per output (same order as `Analysis::outputs`); `None` where the run gave none.
+    pub values: Vec<Option<f64>>,
+    /// Why the run failed, if it did.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Analysis {
+    pub scenario: String,
+    pub outputs: Vec<Output>,
+    /// The files' values first, then every alternative of every compound used.
+    pub runs: Vec<Run>,
+}
+
+/// The quantities a run predicts, with their observations: interaction ratios (observed
+/// `auc_ratio`/`cmax_ratio` attach to their comparison), then the other observed metrics;
+/// without either, every arm's AUC (to infinity where it exists) and Cmax.
+fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
+    let mut out = Vec::new();
+    let observed = |metric: &str, compound: &str, arm: &str| {
+        s.observed
+            .iter()
+            .find(|o| o.metric == metric && o.compound == compound && o.arm == arm)
+            .map(|o| o.observed)
+    };
+    for c in &s.comparisons {
+        for (label, metric, stat) in [
+            ("AUC ratio", "auc_ratio", &c.auc_ratio),
+            ("Cmax ratio", "cmax_ratio", &c.cmax_ratio),
+        ] {
+            if let Some(r) = stat {
+                out.push((
+                    Output {
+                        name: format!("{label}: {} in {} vs {}", c.compound, c.test, c.reference),
+                        observed: observed(metric, &c.compound, &c.test),
+                    },
+                    Some(r.median),
+                ));
+            }
+        }
+    }
+    for o in &s.observed {
+        if o.metric == "auc_ratio" || o.metric == "cmax_ratio" {
+            continue;
+        }
+        out.push((
+            Output {
+                name: format!("{}: {} in {}", o.metric, o.compound, o.arm),
+                observed: Some(o.observed),
+            },
+            o.predicted,
+        ));
+    }
+    if out.is_empty() {
+        // No comparison and no observation: every arm's AUC and Cmax, named as the
+        // sensitivity analysis names them.
+        for (name, v) in crate::sensitivity::outputs(s) {
+            out.push((Output { name, observed: None }, Some(v)));
+        }
+    }
+    out
+}
+
+/// This run's values of the named outputs.
+fn values_for(outputs: &[Output], s: &Summary) -> Vec<Option<f64>> {
+    let got = outputs_of(s);
+    outputs
+        .iter()
+        .map(|o| {
+            got.iter()
+                .find(|(g, _)| g.name == o.name)
+                .and_then(|(_, v)| *v)
+        })
+        .collect()
+}
+
+/// Run the analysis.
+pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
+    let opts = RunOptions::default();
+    let p = prepare(s, lib, label)?;
+    let base = run_arms(s, &p, &opts)?;
+    let with_base: Vec<(Output, Option<f64>)> = outputs_of(&base);
+    let outputs: Vec<Output> = with_base.iter().map(|(o, _)| o.clone()).collect();
+    let mut runs = vec![Run {
+        compound: None,
+        alternative: "files' values".into(),
+        source: "the compound files as shipped".into(),
+        changes: Vec::new(),
+        values: with_base.iter().map(|(_, v)| *v).collect(),
+        error: None,
+    }];
+
+    // Every (compound, alternative) with the changed file text and the names it resolves by.
+    let mut jobs = Vec::new();
+    for (k, (c, _)) in p.compounds.iter().enumerate() {
+        if c.alternative.is_empty() {
+            continue;
+        }
+        let names = p.compound_names(k);
+        let r = lib.resolve(Kind::Compound, &names[0], label, "alternatives")?;
+        let origin = r.label();
+        for (i, a) in c.alternative.iter().enumerate() {
+            let text = c.with_alternative(&origin, &r.text, i)?;
+            let changes = a
+                .values
+                .iter()
+                .map(|(path, v)| {
+                    let was = crate::data::toml_path::number_at(&r.text, path).unwrap_or(f64::NAN);
+                    (path.clone(), was, *v)
+                })
+                .collect();
+            let overrides: Vec<Override> = names
+                .iter()
+                .map(|n| Override {
+                    kind: Kind::Compound,
+                    name: n.clone(),
+                    label: format!("{origin} (alternative \"{}\")", a.name),
+                    text: text.clone(),
+                })
+                .collect();
+            jobs.push((c.name.clone(), a.clone(), changes, overrides));
+        }
+    }
+    let done: Vec<Run> = jobs
+        .into_par_iter()
+        .map(|(compound, a, changes, overrides)| {
+            let mut l = lib.clone();
+            l.overrides = overrides;
+            let result = prepare(s, &l, label).and_then(|p| run_arms(s, &p, &opts));
+            let (values, error) = match result {
+                Ok(summary) => (values_for(&outputs, &summary), None),
+                Err(e) => (
+                    vec![None; outputs.len()],
+                    Some(e.to_string().lines().next().unwrap_or_default().to_string()),
+                ),
+            };
+            Run {
+                compound: Some(compound),
+                alternative: a.name,
+                source: a.source,
+                changes,
+                values,
+                error,
+            }
+        })
+        .collect();
+    runs.extend(done);
+    Ok(Analysis {
+        scenario: s.name.clone(),
+        outputs,
+        runs,
+    })
+}
+
+impl Analysis {
+    /// (lowest, highest) prediction of output `i` over the runs that gave one.
+    pub fn range(&self, i: usize) -> Option<(f64, f64)> {
+        let v: Vec<f64> = self.runs.iter().filter_map(|r| r.values[i]).collect();
+        let lo = v.iter().copied().reduce(f64::min)?;
+        let hi = v.iter().copied().reduce(f64::max)?;
+        Some((lo, hi))
+    }
+
+    /// The printed report: per output, each run's prediction and its ratio to the
+    /// observation, then the range over the runs.
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "Alternatives for \"{}\": {} runs (the files' values, then each published set in place of its file's values, one at a time)\n",
+            self.scenario,
+            self.runs.len()
+        );
+        if self.runs.len() == 1 {
+            s += "\nNo compound this scenario uses lists an [[alternative]]: only the files' values were run.\n";
+        }
+        for r in self.runs.iter().skip(1) {
+            let what: Vec<String> = r
+                .changes
+                .iter()
+                .map(|(p, was, v)| format!("{p} {was} -> {v}"))
+                .collect();
+            s += &format!(
+                "  {}: {} ({}): {}\n",
+                r.compound.as_deref().unwrap_or("-"),
+                r.alternative,
+                what.join(", "),
+                r.source
+            );
+        }
+        let width = self.runs.iter().map(|r| label(r).len()).max().unwrap_or(10);
+        for (i, o) in self.outputs.iter().enumerate() {
+            s += &format!(
+                "\n{}{}\n",
+                o.name,
+                o.observed
+                    .map_or(String::new(), |x| format!("  (observed {x:.4})"))
+            );
+            let same = self.runs.iter().all(|r| {
+                r.error.is_none()
+                    && r.values[i]
+                        .zip(self.runs[0].values[i])
+                        .is_some_and(|(a, b)| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()))
+            });
+            if same && self.runs.len() > 1 {
+                let v = self.runs[0].values[i].unwrap_or(f64::NAN);
+                let vs = o
+                    .observed
+                    .map_or(String::new(), |x| format!("  {:>6.2}x observed", v / x));
+                s += &format!("  {:<width$}  {v:>12.4}{vs}\n", "every run");
+                continue;
+            }
+            for r in &self.runs {
+                let v = r.values[i];
+                let cell = v.map_or_else(
+                    || format!("not run: {}", r.error.as_deref().unwrap_or("no value")),
+                    |v| format!("{v:>12.4}"),
+                );
+                let vs = match (v, o.observed) {
+                    (Some(v), Some(x)) => format!("  {:>6.2}x observed", v / x),
+                    _ => String::new(),
+                };
+                s += &format!("  {:<width$}  {cell}{vs}\n", label(r));
+            }
+            if let Some((lo, hi)) = self.range(i) {
+                let inside = o.observed.map_or(String::new(), |x| {
+                    if x >= lo && x <= hi {
+                        "; the observation lies inside it".into()
+                    } else {
+                        format!(
+                            "; the observation lies outside it ({:.2}-{:.2}x)",
+                            lo / x,
+                            hi / x
+                        )
+                    }
+                });
+                s += &format!("  range over the runs: {lo:.4} - {hi:.4}{inside}\n");
+            }
+        }
+        s
+    }
+}
+
+fn label(r: &Run) -> String {
+    match &r.compound {
+        None => r.alternative.clone(),
+        Some(c) => format!("{c}: {}", r.alternative),
+    }
+}
