@@ -28,6 +28,10 @@ pub struct Output {
     pub name: String,
     /// The observation the scenario names for it, if any.
     pub observed: Option<f64>,
+    /// (metric, compound, arm) of the `[[observed]]` entry it answers (for a comparison,
+    /// `auc_ratio`/`cmax_ratio` and its test arm), so checks can find it.
+    #[serde(skip)]
+    pub key: Option<(String, String, String)>,
 }
 
 /// One run: the files' values, or one alternative set in place of its file's values.
@@ -74,6 +78,7 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
                     Output {
                         name: format!("{label}: {} in {} vs {}", c.compound, c.test, c.reference),
                         observed: observed(metric, &c.compound, &c.test),
+                        key: Some((metric.into(), c.compound.clone(), c.test.clone())),
                     },
                     Some(r.median),
                 ));
@@ -88,6 +93,7 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
             Output {
                 name: format!("{}: {} in {}", o.metric, o.compound, o.arm),
                 observed: Some(o.observed),
+                key: Some((o.metric.clone(), o.compound.clone(), o.arm.clone())),
             },
             o.predicted,
         ));
@@ -96,7 +102,15 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
         // No comparison and no observation: every arm's AUC and Cmax, named as the
         // sensitivity analysis names them.
         for (name, v) in crate::sensitivity::outputs(s) {
-            out.push((Output { name, observed: None }, Some(v)));
+            let key = None;
+            out.push((
+                Output {
+                    name,
+                    observed: None,
+                    key,
+                },
+                Some(v),
+            ));
         }
     }
     out
@@ -194,6 +208,20 @@ pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
 }
 
 impl Analysis {
+    /// The range of the prediction answering observation (metric, compound, arm) over the
+    /// runs, when there is more than the files' run.
+    pub fn range_of(&self, metric: &str, compound: &str, arm: &str) -> Option<(f64, f64)> {
+        if self.runs.len() < 2 {
+            return None;
+        }
+        let i = self.outputs.iter().position(|o| {
+            o.key
+                .as_ref()
+                .is_some_and(|(m, c, a)| m == metric && c == compound && a == arm)
+        })?;
+        self.range(i)
+    }
+
     /// (lowest, highest) prediction of output `i` over the runs that gave one.
     pub fn range(&self, i: usize) -> Option<(f64, f64)> {
         let v: Vec<f64> = self.runs.iter().filter_map(|r| r.values[i]).collect();

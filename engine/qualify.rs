@@ -32,7 +32,19 @@ pub struct Row {
     pub within_2: bool,
     /// Interaction ratios only.
     pub within_guest: Option<bool>,
+    /// Lowest and highest prediction over the files' values and every published alternative
+    /// set of the scenario's compounds (`pbpk alternatives`); empty when there are none (and
+    /// for population medians and pediatric rows, which the analysis does not run).
+    pub published_low: Option<f64>,
+    pub published_high: Option<f64>,
     pub source: String,
+}
+
+impl Row {
+    /// The observation lies within the range of predictions over published inputs.
+    pub fn inside_published_range(&self) -> Option<bool> {
+        Some(self.observed >= self.published_low? && self.observed <= self.published_high?)
+    }
 }
 
 /// Per category: count, shares within 1.25- and 2-fold (and Guest limits), GMFE.
@@ -84,6 +96,18 @@ pub fn run_suite() -> Result<Vec<Row>> {
             }
             let population = s.subjects.population.is_some();
             let r = run_scenario(&s, &lib, &label, &RunOptions::default())?;
+            // Predictions over the compounds' published alternative sets, where there are any
+            // (reference individuals only).
+            let listed = !population
+                && crate::run::prepare(&s, &lib, &label)?
+                    .compounds
+                    .iter()
+                    .any(|(c, _)| !c.alternative.is_empty());
+            let alternatives = if listed {
+                Some(crate::alternatives::analyse(&s, &lib, &label)?)
+            } else {
+                None
+            };
             Ok(r.summary
                 .observed
                 .iter()
@@ -91,6 +115,9 @@ pub fn run_suite() -> Result<Vec<Row>> {
                     let p = o.predicted.unwrap_or(f64::NAN);
                     let fold = (p / o.observed).max(o.observed / p);
                     let category = category_of(&o.metric);
+                    let range = alternatives
+                        .as_ref()
+                        .and_then(|a| a.range_of(&o.metric, &o.compound, &o.arm));
                     Row {
                         scenario: name.clone(),
                         category: if population {
@@ -110,6 +137,8 @@ pub fn run_suite() -> Result<Vec<Row>> {
                         within_2: fold <= 2.0,
                         within_guest: (category == "interaction ratio")
                             .then(|| within_guest(o.observed, p)),
+                        published_low: range.map(|r| r.0),
+                        published_high: range.map(|r| r.1),
                         source: o.source.clone(),
                     }
                 })
@@ -180,6 +209,35 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
             c.gmfe
         ));
     }
+    let misses: Vec<&Row> = rows
+        .iter()
+        .filter(|r| !r.within_2 && r.inside_published_range().is_some())
+        .collect();
+    let inside: Vec<&Row> = misses
+        .iter()
+        .copied()
+        .filter(|r| r.inside_published_range() == Some(true))
+        .collect();
+    md.push_str(&format!(
+        "\n**Published-input ranges.** Where a compound file lists other published values of its inputs \
+         (`[[alternative]]`: other laboratories' KI and kinact, other quoted log P, the label's range of fu), \
+         the scenario is rerun with each set (`pbpk alternatives`) and the column *published range* gives the \
+         lowest and highest prediction. Of the {} observations outside 2-fold that have such a range, {} lie \
+         inside it ({}): the spread of the in-vitro literature reaches them, so parameter uncertainty alone could \
+         explain the miss. The others lie outside every published set: a mechanism is missing, or the literature \
+         has not measured the input that decides them. The files keep their values; no set is chosen by its fit.\n",
+        misses.len(),
+        inside.len(),
+        if inside.is_empty() {
+            "none".to_string()
+        } else {
+            inside
+                .iter()
+                .map(|r| format!("{} {} {}", r.scenario, r.arm, r.metric))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    ));
     for c in &cats {
         let file = format!(
             "gof_{}.png",
@@ -188,10 +246,21 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
                 .replace(' ', "_")
         );
         crate::report::plots::goodness_of_fit(rows, &c.category, &dir.join(&file))?;
-        md.push_str(&format!("\n## {}\n\n![predicted vs observed]({file})\n\n| scenario | compound | arm | metric | observed | predicted | fold | 2-fold |\n|---|---|---|---|---|---|---|---|\n", c.category));
+        md.push_str(&format!("\n## {}\n\n![predicted vs observed]({file})\n\n| scenario | compound | arm | metric | observed | predicted | fold | 2-fold | published range |\n|---|---|---|---|---|---|---|---|---|\n", c.category));
         for r in rows.iter().filter(|r| r.category == c.category) {
+            let range = match (r.published_low, r.published_high) {
+                (Some(lo), Some(hi)) => format!(
+                    "{lo:.4} - {hi:.4}{}",
+                    if r.inside_published_range() == Some(true) {
+                        " (obs inside)"
+                    } else {
+                        ""
+                    }
+                ),
+                _ => String::new(),
+            };
             md.push_str(&format!(
-                "| {} | {} | {} | {} | {:.4} | {:.4} | {:.2} | {} |\n",
+                "| {} | {} | {} | {} | {:.4} | {:.4} | {:.2} | {} | {range} |\n",
                 r.scenario,
                 r.compound,
                 r.arm,

@@ -364,6 +364,21 @@ fn qualification_shares_do_not_fall() {
     write_report(rows, dir.path()).unwrap();
     assert!(dir.path().join("qualification.md").exists());
     assert!(dir.path().join("gof_PK_metric.png").exists());
+    // The published-input range (pbpk alternatives) includes the files' own prediction, and
+    // the compounds that list alternatives give some rows one.
+    let ranged: Vec<&Row> = rows.iter().filter(|r| r.published_low.is_some()).collect();
+    assert!(!ranged.is_empty());
+    for r in &ranged {
+        let (lo, hi) = (r.published_low.unwrap(), r.published_high.unwrap());
+        assert!(
+            lo <= r.predicted * (1.0 + 1e-9) && r.predicted <= hi * (1.0 + 1e-9),
+            "{} {} {}: prediction {} outside its published range {lo}-{hi}",
+            r.scenario,
+            r.arm,
+            r.metric,
+            r.predicted
+        );
+    }
     for c in categories(rows) {
         println!(
             "{:<36} n {:>3}  within 2-fold {:>5.1} %  GMFE {:.2}",
