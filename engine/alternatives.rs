@@ -28,10 +28,38 @@ pub struct Output {
     pub name: String,
     /// The observation the scenario names for it, if any.
     pub observed: Option<f64>,
-    /// (metric, compound, arm) of the `[[observed]]` entry it answers (for a comparison,
-    /// `auc_ratio`/`cmax_ratio` and its test arm), so checks can find it.
+    /// What it is, structurally (arm names are free text, so outputs are matched by this,
+    /// not by their printed name); `None` for the plain AUC/Cmax list.
     #[serde(skip)]
-    pub key: Option<(String, String, String)>,
+    pub key: Option<Key>,
+}
+
+/// An interaction ratio (`metric` `auc_ratio`/`cmax_ratio`, `arm` the test arm, `reference`
+/// its reference) or an observed metric (`reference` empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub metric: String,
+    pub compound: String,
+    pub arm: String,
+    pub reference: String,
+}
+
+impl Key {
+    /// Does this output answer the observation (metric, compound, arm)?
+    fn answers(&self, metric: &str, compound: &str, arm: &str) -> bool {
+        self.metric == metric && self.compound == compound && self.arm == arm
+    }
+}
+
+/// An observation's prediction range over the files' values and the published sets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublishedRange {
+    pub low: f64,
+    pub high: f64,
+    /// The sets (`compound: name`) whose prediction reaches the observation.
+    pub reached_by: Vec<String>,
+    /// Published sets whose run failed or gave no value here (not in the range).
+    pub not_run: usize,
 }
 
 /// One run: the files' values, or one alternative set in place of its file's values.
@@ -41,6 +69,10 @@ pub struct Run {
     pub compound: Option<String>,
     pub alternative: String,
     pub source: String,
+    /// The set's status tag (C, C2, D, R; `-` for the files' values).
+    pub status: String,
+    /// Status C or C2: the set's values were published (see `data::compound::Alternative`).
+    pub published: bool,
     /// The inputs this set changes: (path, file value, set value).
     pub changes: Vec<(String, f64, f64)>,
     /// Per output (same order as `Analysis::outputs`); `None` where the run gave none.
@@ -52,6 +84,8 @@ pub struct Run {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Analysis {
     pub scenario: String,
+    /// What the runs leave out (a population's subjects, a `[children]` table).
+    pub scope: Vec<String>,
     pub outputs: Vec<Output>,
     /// The files' values first, then every alternative of every compound used.
     pub runs: Vec<Run>,
@@ -78,7 +112,12 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
                     Output {
                         name: format!("{label}: {} in {} vs {}", c.compound, c.test, c.reference),
                         observed: observed(metric, &c.compound, &c.test),
-                        key: Some((metric.into(), c.compound.clone(), c.test.clone())),
+                        key: Some(Key {
+                            metric: metric.into(),
+                            compound: c.compound.clone(),
+                            arm: c.test.clone(),
+                            reference: c.reference.clone(),
+                        }),
                     },
                     Some(r.median),
                 ));
@@ -93,7 +132,12 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
             Output {
                 name: format!("{}: {} in {}", o.metric, o.compound, o.arm),
                 observed: Some(o.observed),
-                key: Some((o.metric.clone(), o.compound.clone(), o.arm.clone())),
+                key: Some(Key {
+                    metric: o.metric.clone(),
+                    compound: o.compound.clone(),
+                    arm: o.arm.clone(),
+                    reference: String::new(),
+                }),
             },
             o.predicted,
         ));
@@ -123,7 +167,11 @@ fn values_for(outputs: &[Output], s: &Summary) -> Vec<Option<f64>> {
         .iter()
         .map(|o| {
             got.iter()
-                .find(|(g, _)| g.name == o.name)
+                .find(|(g, _)| match (&g.key, &o.key) {
+                    (Some(a), Some(b)) => a == b,
+                    (None, None) => g.name == o.name,
+                    _ => false,
+                })
                 .and_then(|(_, v)| *v)
         })
         .collect()
@@ -140,6 +188,8 @@ pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
         compound: None,
         alternative: "files' values".into(),
         source: "the compound files as shipped".into(),
+        status: "-".into(),
+        published: false,
         changes: Vec::new(),
         values: with_base.iter().map(|(_, v)| *v).collect(),
         error: None,
@@ -191,8 +241,10 @@ pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
             };
             Run {
                 compound: Some(compound),
+                published: a.is_published(),
                 alternative: a.name,
                 source: a.source,
+                status: a.status,
                 changes,
                 values,
                 error,
@@ -200,8 +252,18 @@ pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
         })
         .collect();
     runs.extend(done);
+    let mut scope = Vec::new();
+    if s.subjects.population.is_some() {
+        scope.push("the virtual population is analysed for its reference individual".to_string());
+    }
+    if s.children.is_some() {
+        scope.push(
+            "the [children] table (pediatric checks and dose finding) is not rerun".to_string(),
+        );
+    }
     Ok(Analysis {
         scenario: s.name.clone(),
+        scope,
         outputs,
         runs,
     })
@@ -209,17 +271,54 @@ pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
 
 impl Analysis {
     /// The range of the prediction answering observation (metric, compound, arm) over the
-    /// runs, when there is more than the files' run.
-    pub fn range_of(&self, metric: &str, compound: &str, arm: &str) -> Option<(f64, f64)> {
-        if self.runs.len() < 2 {
-            return None;
-        }
+    /// files' values and the *published* sets (status C or C2), with the sets whose
+    /// prediction reaches the observation (lies at or beyond it, seen from the files'
+    /// prediction). Sets whose run failed (e.g. a re-derived fitted term the cell membranes
+    /// cannot carry) are counted in `not_run`, not in the range. `None` when no published set
+    /// ran and moved the prediction (by more than 1e-6 relative).
+    pub fn published_range(
+        &self,
+        metric: &str,
+        compound: &str,
+        arm: &str,
+        observed: f64,
+    ) -> Option<PublishedRange> {
         let i = self.outputs.iter().position(|o| {
             o.key
                 .as_ref()
-                .is_some_and(|(m, c, a)| m == metric && c == compound && a == arm)
+                .is_some_and(|k| k.answers(metric, compound, arm))
         })?;
-        self.range(i)
+        let runs: Vec<&Run> = self
+            .runs
+            .iter()
+            .filter(|r| r.compound.is_none() || r.published)
+            .collect();
+        let not_run = runs.iter().filter(|r| r.values[i].is_none()).count();
+        let runs: Vec<&Run> = runs.into_iter().filter(|r| r.values[i].is_some()).collect();
+        if runs.len() < 2 || runs[0].compound.is_some() {
+            return None;
+        }
+        let v: Vec<f64> = runs.iter().filter_map(|r| r.values[i]).collect();
+        let lo = v.iter().copied().reduce(f64::min)?;
+        let hi = v.iter().copied().reduce(f64::max)?;
+        if hi <= lo * (1.0 + 1e-6) {
+            return None;
+        }
+        let files = v[0];
+        let reached_by = runs[1..]
+            .iter()
+            .filter(|r| {
+                let x = r.values[i].unwrap_or(f64::NAN);
+                (files < observed && x >= observed) || (files > observed && x <= observed)
+            })
+            .map(|r| label(r))
+            .collect();
+        Some(PublishedRange {
+            low: lo,
+            high: hi,
+            reached_by,
+            not_run,
+        })
     }
 
     /// (lowest, highest) prediction of output `i` over the runs that gave one.
@@ -233,12 +332,16 @@ impl Analysis {
     /// The printed report: per output, each run's prediction and its ratio to the
     /// observation, then the range over the runs.
     pub fn table(&self) -> String {
+        let n = self.runs.len();
         let mut s = format!(
-            "Alternatives for \"{}\": {} runs (the files' values, then each published set in place of its file's values, one at a time)\n",
+            "Alternatives for \"{}\": {n} run{} (the files' values, then each listed set in place of its file's values, one at a time)\n",
             self.scenario,
-            self.runs.len()
+            if n == 1 { "" } else { "s" }
         );
-        if self.runs.len() == 1 {
+        for note in &self.scope {
+            s += &format!("  Note: {note}.\n");
+        }
+        if n == 1 {
             s += "\nNo compound this scenario uses lists an [[alternative]]: only the files' values were run.\n";
         }
         for r in self.runs.iter().skip(1) {
@@ -248,9 +351,9 @@ impl Analysis {
                 .map(|(p, was, v)| format!("{p} {was} -> {v}"))
                 .collect();
             s += &format!(
-                "  {}: {} ({}): {}\n",
-                r.compound.as_deref().unwrap_or("-"),
-                r.alternative,
+                "  {} [{}] ({}): {}\n",
+                label(r),
+                r.status,
                 what.join(", "),
                 r.source
             );
@@ -261,33 +364,30 @@ impl Analysis {
                 "\n{}{}\n",
                 o.name,
                 o.observed
-                    .map_or(String::new(), |x| format!("  (observed {x:.4})"))
+                    .map_or(String::new(), |x| format!("  (observed {})", sig(x)))
             );
+            let vs = |v: f64| {
+                o.observed
+                    .map_or(String::new(), |x| format!("  {:>6.2}x observed", v / x))
+            };
+            let first = self.runs[0].values[i];
             let same = self.runs.iter().all(|r| {
                 r.error.is_none()
                     && r.values[i]
-                        .zip(self.runs[0].values[i])
-                        .is_some_and(|(a, b)| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()))
+                        .zip(first)
+                        .is_some_and(|(a, b)| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()))
             });
-            if same && self.runs.len() > 1 {
-                let v = self.runs[0].values[i].unwrap_or(f64::NAN);
-                let vs = o
-                    .observed
-                    .map_or(String::new(), |x| format!("  {:>6.2}x observed", v / x));
-                s += &format!("  {:<width$}  {v:>12.4}{vs}\n", "every run");
+            if same && n > 1 {
+                let v = first.unwrap_or(f64::NAN);
+                s += &format!("  {:<width$}  {:>12}{}\n", "every run", sig(v), vs(v));
                 continue;
             }
             for r in &self.runs {
-                let v = r.values[i];
-                let cell = v.map_or_else(
-                    || format!("not run: {}", r.error.as_deref().unwrap_or("no value")),
-                    |v| format!("{v:>12.4}"),
-                );
-                let vs = match (v, o.observed) {
-                    (Some(v), Some(x)) => format!("  {:>6.2}x observed", v / x),
-                    _ => String::new(),
+                let cell = match r.values[i] {
+                    Some(v) => format!("{:>12}{}", sig(v), vs(v)),
+                    None => format!("not run: {}", r.error.as_deref().unwrap_or("no value")),
                 };
-                s += &format!("  {:<width$}  {cell}{vs}\n", label(r));
+                s += &format!("  {:<width$}  {cell}\n", label(r));
             }
             if let Some((lo, hi)) = self.range(i) {
                 let inside = o.observed.map_or(String::new(), |x| {
@@ -301,10 +401,20 @@ impl Analysis {
                         )
                     }
                 });
-                s += &format!("  range over the runs: {lo:.4} - {hi:.4}{inside}\n");
+                s += &format!("  range over the runs: {} - {}{inside}\n", sig(lo), sig(hi));
             }
         }
         s
+    }
+}
+
+/// Four significant figures, plain or in exponent form for small or large values.
+pub fn sig(v: f64) -> String {
+    if v != 0.0 && (v.abs() < 0.01 || v.abs() >= 1e5) {
+        format!("{v:.3e}")
+    } else {
+        let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+        format!("{v:.digits$}")
     }
 }
 

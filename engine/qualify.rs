@@ -32,11 +32,16 @@ pub struct Row {
     pub within_2: bool,
     /// Interaction ratios only.
     pub within_guest: Option<bool>,
-    /// Lowest and highest prediction over the files' values and every published alternative
-    /// set of the scenario's compounds (`pbpk alternatives`); empty when there are none (and
-    /// for population medians and pediatric rows, which the analysis does not run).
+    /// Lowest and highest prediction over the files' values and the published (C, C2)
+    /// alternative sets of the scenario's compounds (`pbpk alternatives`), applied one at a
+    /// time; empty when none moves it (and for population medians and pediatric rows, which
+    /// the analysis does not run).
     pub published_low: Option<f64>,
     pub published_high: Option<f64>,
+    /// The sets whose prediction reaches the observation ("; "-separated).
+    pub published_reached_by: String,
+    /// Published sets that could not be run for this prediction (not in the range).
+    pub published_not_run: usize,
     pub source: String,
 }
 
@@ -115,9 +120,9 @@ pub fn run_suite() -> Result<Vec<Row>> {
                     let p = o.predicted.unwrap_or(f64::NAN);
                     let fold = (p / o.observed).max(o.observed / p);
                     let category = category_of(&o.metric);
-                    let range = alternatives
-                        .as_ref()
-                        .and_then(|a| a.range_of(&o.metric, &o.compound, &o.arm));
+                    let range = alternatives.as_ref().and_then(|a| {
+                        a.published_range(&o.metric, &o.compound, &o.arm, o.observed)
+                    });
                     Row {
                         scenario: name.clone(),
                         category: if population {
@@ -137,8 +142,12 @@ pub fn run_suite() -> Result<Vec<Row>> {
                         within_2: fold <= 2.0,
                         within_guest: (category == "interaction ratio")
                             .then(|| within_guest(o.observed, p)),
-                        published_low: range.map(|r| r.0),
-                        published_high: range.map(|r| r.1),
+                        published_low: range.as_ref().map(|r| r.low),
+                        published_high: range.as_ref().map(|r| r.high),
+                        published_not_run: range.as_ref().map_or(0, |r| r.not_run),
+                        published_reached_by: range
+                            .map(|r| r.reached_by.join("; "))
+                            .unwrap_or_default(),
                         source: o.source.clone(),
                     }
                 })
@@ -220,12 +229,14 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
         .collect();
     md.push_str(&format!(
         "\n**Published-input ranges.** Where a compound file lists other published values of its inputs \
-         (`[[alternative]]`: other laboratories' KI and kinact, other quoted log P, the label's range of fu), \
-         the scenario is rerun with each set (`pbpk alternatives`) and the column *published range* gives the \
-         lowest and highest prediction. Of the {} observations outside 2-fold that have such a range, {} lie \
-         inside it ({}): the spread of the in-vitro literature reaches them, so parameter uncertainty alone could \
-         explain the miss. The others lie outside every published set: a mechanism is missing, or the literature \
-         has not measured the input that decides them. The files keep their values; no set is chosen by its fit.\n",
+         (`[[alternative]]` sets with status C or C2: other laboratories' KI and kinact, other quoted log P, the \
+         label's range of fu; derived sets, status D, are shown by `pbpk alternatives` but not counted here), the \
+         scenario is rerun with each set alone (`pbpk alternatives`) and the column *published range* gives the \
+         lowest and highest prediction. Of the {} observations outside 2-fold whose prediction such a set moves, \
+         {} are reached by at least one published set applied alone: {}. For these the literature's spread of \
+         one input is as large as the miss. The others lie outside every published set: a mechanism is missing, or \
+         the input that decides them has no published alternative. The files keep their values; no set is chosen \
+         by its fit.\n",
         misses.len(),
         inside.len(),
         if inside.is_empty() {
@@ -233,7 +244,7 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
         } else {
             inside
                 .iter()
-                .map(|r| format!("{} {} {}", r.scenario, r.arm, r.metric))
+                .map(|r| format!("{} {} {} (by {})", r.scenario, r.arm, r.metric, r.published_reached_by))
                 .collect::<Vec<_>>()
                 .join("; ")
         }
@@ -250,11 +261,18 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
         for r in rows.iter().filter(|r| r.category == c.category) {
             let range = match (r.published_low, r.published_high) {
                 (Some(lo), Some(hi)) => format!(
-                    "{lo:.4} - {hi:.4}{}",
+                    "{} - {}{}{}",
+                    crate::alternatives::sig(lo),
+                    crate::alternatives::sig(hi),
                     if r.inside_published_range() == Some(true) {
                         " (obs inside)"
                     } else {
                         ""
+                    },
+                    if r.published_not_run > 0 {
+                        format!(" ({} set(s) not run)", r.published_not_run)
+                    } else {
+                        String::new()
                     }
                 ),
                 _ => String::new(),

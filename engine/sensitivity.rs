@@ -72,8 +72,9 @@ pub struct Analysis {
     pub runs: usize,
 }
 
-/// The numbers a compound file's keys hold that are not inputs to perturb.
-const NOT_INPUTS: [&str; 1] = ["molecular_weight_g_per_mol"];
+/// The numbers a compound file's keys hold that are not inputs to perturb (identity, and the
+/// `[[alternative]]` sets and `[[limitation]]` notes, which no run uses).
+const NOT_INPUTS: [&str; 3] = ["molecular_weight_g_per_mol", "alternative", "limitation"];
 /// Physiology scalars analysed (organ volumes and flows are left out: they must balance).
 const PHYSIOLOGY_INPUTS: [&str; 4] = [
     "hematocrit",

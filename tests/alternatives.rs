@@ -10,7 +10,7 @@ use pbpk::data::library::Library;
 /// The shared hepatic-only test compound with one alternative set: a five-fold lower CLint.
 fn with_alternative() -> String {
     format!(
-        "{HEPATIC_ONLY}\n[[alternative]]\nname = \"another laboratory\"\nvalues = {{ \"elimination[0].clint_u_l_per_h\" = 60.0 }}\nsource = \"test: a five-fold lower CLint\"\n"
+        "{HEPATIC_ONLY}\n[[alternative]]\nname = \"another laboratory\"\nvalues = {{ \"elimination[0].clint_u_l_per_h\" = 60.0 }}\nsource = \"test: a five-fold lower CLint\"\nstatus = \"C\"\n"
     )
 }
 
@@ -103,8 +103,8 @@ fn bad_alternatives_are_rejected_with_the_field_named() {
             &["alternative[0].values", "at least one"],
         ),
         (
-            "source = \"test: a five-fold lower CLint\"",
-            "source = \"test\"\n\n[[alternative]]\nname = \"another laboratory\"\nvalues = { \"log_p.value\" = 3.0 }\nsource = \"test\"",
+            "status = \"C\"",
+            "status = \"C\"\n\n[[alternative]]\nname = \"another laboratory\"\nvalues = { \"log_p.value\" = 3.0 }\nsource = \"test\"\nstatus = \"C\"",
             &["alternative[1].name", "unique"],
         ),
     ];
@@ -121,4 +121,84 @@ fn bad_alternatives_are_rejected_with_the_field_named() {
             assert!(err.contains(m), "error lacks {m:?}: {err}");
         }
     }
+}
+
+#[test]
+fn malformed_paths_statuses_and_integer_fields_are_errors_not_panics() {
+    let from = "values = { \"elimination[0].clint_u_l_per_h\" = 60.0 }";
+    let cases: [(&str, &str, &[&str]); 5] = [
+        (
+            from,
+            "values = { \"elimination[0]].clint_u_l_per_h\" = 60.0 }",
+            &["names no number"],
+        ),
+        (
+            from,
+            "values = { \"elimination[0]\u{e9}].clint_u_l_per_h\" = 60.0 }",
+            &["names no number"],
+        ),
+        (
+            from,
+            "values = { \"elimination[x].clint_u_l_per_h\" = 60.0 }",
+            &["names no number"],
+        ),
+        (
+            "status = \"C\"",
+            "status = \"measured\"",
+            &["alternative[0].status", "C (read in the source)"],
+        ),
+        (
+            from,
+            "values = { \"halogens.cl\" = 1.5 }",
+            &["alternative[0].values.\"halogens.cl\"", "whole number"],
+        ),
+    ];
+    for (from, to, must) in cases {
+        let ws = Workspace::new();
+        let good = with_alternative().replace("[absorption]", "").replace(
+            "blood_plasma_ratio = {",
+            "halogens = { cl = 1 }\nblood_plasma_ratio = {",
+        );
+        assert!(good.contains(from));
+        let p = ws.write("compounds/hepatic_only.toml", &good.replace(from, to));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let err = pbpk::data::compound::Compound::parse(p.to_str().unwrap(), &text)
+            .expect_err("must be rejected")
+            .to_string();
+        for m in must {
+            assert!(err.contains(m), "error lacks {m:?}: {err}");
+        }
+    }
+    // A whole number on an integer field is accepted and stays an integer.
+    let ws = Workspace::new();
+    let good = with_alternative()
+        .replace(
+            "blood_plasma_ratio = {",
+            "halogens = { cl = 1 }\nblood_plasma_ratio = {",
+        )
+        .replace(from, "values = { \"halogens.cl\" = 2 }");
+    let p = ws.write("compounds/hepatic_only.toml", &good);
+    let c = pbpk::data::compound::Compound::parse(p.to_str().unwrap(), &good).unwrap();
+    let changed = c.with_alternative("test", &good, 0).unwrap();
+    assert!(changed.contains("cl = 2\n"), "{changed}");
+}
+
+#[test]
+fn sensitivity_ignores_alternatives_and_limitations() {
+    let ws = Workspace::new();
+    ws.write(
+        "compounds/hepatic_only.toml",
+        &format!(
+            "{}\n[[limitation]]\nwhat = \"test\"\nevidence = \"midazolam_iv\"\n",
+            with_alternative()
+        ),
+    );
+    let path = ws.write("iv.toml", IV_SCENARIO);
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let a = pbpk::sensitivity::analyse(&s, &lib, &label, 0.1, &[]).unwrap();
+    assert!(a
+        .rows
+        .iter()
+        .all(|r| !r.parameter.path.starts_with("alternative")
+            && !r.parameter.path.starts_with("limitation")));
 }

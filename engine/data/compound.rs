@@ -73,6 +73,19 @@ pub struct Alternative {
     /// `interaction[0].kinact_per_h` or `log_p.value`) and the value it takes in this set.
     pub values: BTreeMap<String, f64>,
     pub source: String,
+    /// `C` or `C2` (the set's values were published: read in the source, or in a secondary
+    /// source quoting it), `D` (derived here, e.g. a predicted microsomal binding), `R`
+    /// (recalled). A value that the file fitted from an input the set changes is re-derived
+    /// inside the set (working in `source`) and does not change its status. Only C and C2
+    /// sets count towards the qualification report's published-input ranges.
+    pub status: String,
+}
+
+impl Alternative {
+    /// The set's values were published (status C or C2), not derived or recalled.
+    pub fn is_published(&self) -> bool {
+        matches!(self.status.as_str(), "C" | "C2")
+    }
 }
 
 /// `[[limitation]]`: what the compound's model is known to get wrong (and, where known,
@@ -490,6 +503,16 @@ impl Compound {
             ));
         }
         Check { path }.source(&field("source"), &a.source)?;
+        if !matches!(a.status.as_str(), "C" | "C2" | "D" | "R") {
+            return Err(PbpkError::invalid(
+                path,
+                field("status"),
+                format!(
+                    "\"{}\" is not a status tag: use C (read in the source), C2 (read in a secondary source), D (derived here) or R (recalled)",
+                    a.status
+                ),
+            ));
+        }
         if a.values.is_empty() {
             return Err(PbpkError::invalid(
                 path,
@@ -516,6 +539,13 @@ impl Compound {
             if !v.is_finite() {
                 return Err(PbpkError::invalid(path, f, "must be a finite number"));
             }
+            if crate::data::toml_path::with_values(text, &[(p.as_str(), *v)]).is_none() {
+                return Err(PbpkError::invalid(
+                    path,
+                    f,
+                    "names an integer field: give a whole number",
+                ));
+            }
         }
         let pairs: Vec<(&str, f64)> = a.values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
         let changed = crate::data::toml_path::with_values(text, &pairs).ok_or_else(|| {
@@ -525,7 +555,13 @@ impl Compound {
                 "could not rewrite the file with these values",
             )
         })?;
-        let c: Compound = parse_toml(path, &changed)?;
+        let c: Compound = parse_toml(path, &changed).map_err(|e| {
+            PbpkError::invalid(
+                path,
+                field("values"),
+                format!("the file with these values does not read as a compound: {e}"),
+            )
+        })?;
         c.validate(&format!("{path} with alternative \"{}\"", a.name))?;
         Ok(changed)
     }

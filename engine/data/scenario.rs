@@ -299,9 +299,11 @@ fn yes() -> bool {
 pub struct Observed {
     pub compound: String,
     pub arm: String,
-    /// One of `cmax_mg_per_L`, `ctrough_mg_per_L` (at the end of the window), `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`, `t_half_h`,
-    /// `vss_l_per_kg`, `cl_l_per_h`, `f_oral`; or, with `arm` the test arm of a `[[compare]]`
-    /// of this compound, `auc_ratio` or `cmax_ratio`.
+    /// One of `OBSERVED_METRICS`: an NCA metric of the window (`cmax_mg_per_L`,
+    /// `ctrough_mg_per_L` at its end, `tmax_h`, `auc_mg_h_per_L`, `auc_inf_mg_h_per_L`,
+    /// `t_half_h`), `vss_l_per_kg`, `cl_l_per_h`, `cl_ml_per_min_per_kg`, an oral fraction
+    /// (`f_oral`, `fa`, `fg`, `fa_fg`, `fh`); or, with `arm` the test arm of a `[[compare]]` of
+    /// this compound, `auc_ratio` or `cmax_ratio`.
     pub metric: String,
     pub value: f64,
     /// Accepted fold error for the check (default 2).

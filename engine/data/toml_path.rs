@@ -14,10 +14,13 @@ fn at<'a>(v: &'a mut toml::Value, path: &str) -> Option<&'a mut toml::Value> {
             cur = cur.as_table_mut()?.get_mut(key)?;
         }
         if let Some(mut rest) = index {
-            while let Some(end) = rest.find(']') {
-                let i: usize = rest[1..end].parse().ok()?;
+            // `[i]` repeated; anything else (`[0]]`, text after `]`) names nothing.
+            while !rest.is_empty() {
+                let inner = rest.strip_prefix('[')?;
+                let end = inner.find(']')?;
+                let i: usize = inner[..end].parse().ok()?;
                 cur = cur.as_array_mut()?.get_mut(i)?;
-                rest = &rest[end + 1..];
+                rest = &inner[end + 1..];
             }
         }
     }
@@ -34,15 +37,19 @@ pub fn number_at(text: &str, path: &str) -> Option<f64> {
     }
 }
 
-/// `text` with the numbers at the given paths replaced; `None` if a path names no number.
+/// `text` with the numbers at the given paths replaced; `None` if a path names no number,
+/// or an integer field would get a fractional value. An integer field stays an integer.
 pub fn with_values(text: &str, values: &[(&str, f64)]) -> Option<String> {
     let mut v: toml::Value = toml::from_str::<toml::Table>(text).ok()?.into();
     for (path, value) in values {
         let slot = at(&mut v, path)?;
-        if !(slot.is_float() || slot.is_integer()) {
-            return None;
-        }
-        *slot = toml::Value::Float(*value);
+        *slot = match slot {
+            toml::Value::Float(_) => toml::Value::Float(*value),
+            toml::Value::Integer(_) if value.fract() == 0.0 && value.abs() < 9.0e15 => {
+                toml::Value::Integer(*value as i64)
+            }
+            _ => return None,
+        };
     }
     toml::to_string(&v).ok()
 }
