@@ -589,6 +589,13 @@ fn print_observed(r: &RunResult) {
 /// The known limitations of the compounds used (their `[[limitation]]`), so a prediction
 /// outside the shipped checks carries the caveats the checks found.
 fn print_limitations(r: &RunResult) {
+    if !r.summary.alternatives_listed.is_empty() {
+        let text = format!(
+            "Other published values of some inputs of {} are listed in their files: `pbpk alternatives SCENARIO` reruns this scenario with each.",
+            r.summary.alternatives_listed.join(", ")
+        );
+        println!("\n{}", textwrap::fill(&text, 92));
+    }
     if r.summary.limitations.is_empty() {
         return;
     }

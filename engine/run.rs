@@ -564,10 +564,12 @@ pub fn run_scenario(
     if p.population.is_some() {
         let mut r = crate::trial::run_population(s, &p, opts)?;
         r.summary.limitations = limitations(&p);
+        r.summary.alternatives_listed = alternatives_listed(&p);
         return Ok(r);
     }
     let mut r = run_prepared(s, &p, opts)?;
     r.summary.limitations = limitations(&p);
+    r.summary.alternatives_listed = alternatives_listed(&p);
     // Population settings on a one-individual scenario change nothing: say so.
     let sub = &s.subjects;
     for (what, set) in [
@@ -598,6 +600,15 @@ fn limitations(p: &Prepared) -> Vec<crate::report::summary::CompoundLimitation> 
                     evidence: l.evidence.clone(),
                 })
         })
+        .collect()
+}
+
+/// The compounds whose files list published alternative input sets.
+fn alternatives_listed(p: &Prepared) -> Vec<String> {
+    p.compounds
+        .iter()
+        .filter(|(c, _)| !c.alternative.is_empty())
+        .map(|(c, _)| c.name.clone())
         .collect()
 }
 
@@ -1433,6 +1444,7 @@ pub(crate) fn summarise_subjects(
         dose_finding: None,
         warnings: Vec::new(),
         limitations: Vec::new(),
+        alternatives_listed: Vec::new(),
     }
 }
 

@@ -73,6 +73,8 @@ fn runs_report_their_compounds_known_limitations() {
         .map(|l| l.compound.as_str())
         .collect();
     assert!(names.contains(&"ritonavir"), "{names:?}");
+    // ritonavir lists published alternative inactivation constants; midazolam lists none.
+    assert_eq!(r.summary.alternatives_listed, vec!["ritonavir".to_string()]);
     let json = serde_json::to_value(&r.summary).unwrap();
     assert!(
         json["limitations"][0]["evidence"].as_str().is_some(),

@@ -40,6 +40,10 @@ pub struct Summary {
     /// Known limitations of the compounds this run used (their files' `[[limitation]]`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub limitations: Vec<CompoundLimitation>,
+    /// Compounds of this run whose files list published alternative input sets
+    /// (`[[alternative]]`; `pbpk alternatives` reruns the scenario with each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives_listed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
