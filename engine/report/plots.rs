@@ -949,6 +949,12 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
         .filter(|r| r.category == category)
         .map(|r| (r.observed, r.predicted, r.within_2))
         .collect();
+    // Each prediction's range over the published alternative inputs (qualify), as a bar.
+    let ranges: Vec<(f64, f64, f64)> = rows
+        .iter()
+        .filter(|r| r.category == category)
+        .filter_map(|r| Some((r.observed, r.published_low?, r.published_high?)))
+        .collect();
     let out_err = |e: String| PbpkError::Output {
         path: path.to_path_buf(),
         message: format!("plot: {e}"),
@@ -956,15 +962,20 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
     let draw = || -> DrawResult {
         let root = BitMapBackend::new(path, (760, 720)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let lo = pts
-            .iter()
-            .flat_map(|p| [p.0, p.1])
-            .fold(f64::INFINITY, f64::min)
-            / 3.0;
-        let hi = pts.iter().flat_map(|p| [p.0, p.1]).fold(0.0, f64::max) * 3.0;
+        let values = || {
+            pts.iter()
+                .flat_map(|p| [p.0, p.1])
+                .chain(ranges.iter().flat_map(|r| [r.1, r.2]))
+        };
+        let lo = values().fold(f64::INFINITY, f64::min) / 3.0;
+        let hi = values().fold(0.0, f64::max) * 3.0;
         let mut drawn: Vec<Vec<(f64, f64)>> = pts.iter().map(|p| vec![(p.0, p.1)]).collect();
+        drawn.extend(ranges.iter().map(|r| vec![(r.0, r.1), (r.0, r.2)]));
         drawn.extend([0.5, 1.0, 2.0].map(|f| vec![(lo, lo * f), (hi, hi * f)]));
-        let labels = ["within 2-fold", "outside 2-fold"].map(String::from);
+        let mut labels = vec!["within 2-fold".to_string(), "outside 2-fold".to_string()];
+        if !ranges.is_empty() {
+            labels.push("range over published inputs".to_string());
+        }
         let frame = Frame::STANDARD;
         let place = frame.place(
             root.dim_in_pixel(),
@@ -998,6 +1009,18 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             chart
                 .draw_series(LineSeries::new([(lo, lo * f), (hi, hi * f)], style))
                 .map_err(err)?;
+        }
+        if !ranges.is_empty() {
+            let grey = BLACK.mix(0.35).stroke_width(3);
+            chart
+                .draw_series(
+                    ranges
+                        .iter()
+                        .map(|r| PathElement::new(vec![(r.0, r.1), (r.0, r.2)], grey)),
+                )
+                .map_err(err)?
+                .label("range over published inputs")
+                .legend(move |(x, y)| PathElement::new(vec![(x + 4, y), (x + 16, y)], grey));
         }
         chart
             .draw_series(
