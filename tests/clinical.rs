@@ -54,17 +54,19 @@ fn rows() -> &'static [Row] {
 /// felodipine ER's 0.45 (Lundahl 1997): 0.56 predicted, within 2-fold: bioavailability 15 of 17.
 /// Triazolam's Fh 0.86 (Kroboth 1995, from the IV dose) joined, within 2-fold (0.71x: the
 /// model's liver extracts too much, and with F right its gut wall too little): bioavailability
-/// 16 of 18.
+/// 16 of 18. erythromycin_midazolam gained Olkkola 1993's IV arm (the liver alone): 12.5 vs
+/// 2.17, missed for the known over-inactivation: interaction 11 of 24 (0.47 -> 0.46), new
+/// evidence, not a regression.
 const RECORDED: [(&str, f64, usize); 5] = [
     ("PK metric", 0.65, 92),
     ("bioavailability", 0.89, 18),
-    ("interaction ratio", 0.47, 23),
+    ("interaction ratio", 0.46, 24),
     ("PK metric (population median)", 0.43, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 50] = [
+const KNOWN_MISSES: [(&str, &str, &str); 51] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -154,6 +156,11 @@ const KNOWN_MISSES: [(&str, &str, &str); 50] = [
         "erythromycin_midazolam",
         "erythromycin 5 d/auc_ratio",
         "43 vs 3.8: same mechanism as the 7-day arm",
+    ),
+    (
+        "erythromycin_midazolam",
+        "IV with erythromycin/auc_ratio",
+        "12.5 vs 2.17 (Olkkola 1993's IV study: clearance -54 %): the liver alone is over-inactivated 5.8-fold, as with clarithromycin's IV arm; erythromycin's own exposure runs away (Cmax about 18 mg/L in the model) because its clearance is almost all CYP3A4 in the model, while clinically it is 'mainly via the liver and bile' (Swiss SmPC) and its half-life rises only from 1.7 to 2.3 h over 3 days of dosing (review, C2). The published HLM sets give 27-48 for the oral ratio (pbpk alternatives): structural, not a choice among constants",
     ),
     (
         "alprazolam_oral",
