@@ -194,8 +194,8 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let (s, lib, label) = Library::scenario(&scenario)?;
             let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "sensitivity"));
             let a = crate::sensitivity::analyse(&s, &lib, &label, delta, &param)?;
-            print!("{}", a.table(top));
             crate::report::sensitivity::write(&a, &dir)?;
+            print!("{}", a.table(top));
             println!(
                 "\nAll inputs against all outputs: {}/sensitivity.csv (tornado plots beside it)",
                 dir.display()
@@ -206,8 +206,8 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let (s, lib, label) = Library::scenario(&scenario)?;
             let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "alternatives"));
             let a = crate::alternatives::analyse(&s, &lib, &label)?;
-            print!("{}", a.table());
             crate::report::alternatives::write(&a, &dir)?;
+            print!("{}", a.table());
             println!("\nEvery run and output: {}/alternatives.csv", dir.display());
             Ok(())
         }
