@@ -274,8 +274,9 @@ impl Analysis {
     /// files' values and the *published* sets (status C or C2), with the sets whose
     /// prediction reaches the observation (lies at or beyond it, seen from the files'
     /// prediction). Sets whose run failed (e.g. a re-derived fitted term the cell membranes
-    /// cannot carry) are counted in `not_run`, not in the range. `None` when no published set
-    /// ran and moved the prediction (by more than 1e-6 relative).
+    /// cannot carry) are counted in `not_run`, not in the range (and listed by
+    /// `failed_published_sets`). `None` when no published set ran and moved the prediction by
+    /// more than 1 %.
     pub fn published_range(
         &self,
         metric: &str,
@@ -301,7 +302,9 @@ impl Analysis {
         let v: Vec<f64> = runs.iter().filter_map(|r| r.values[i]).collect();
         let lo = v.iter().copied().reduce(f64::min)?;
         let hi = v.iter().copied().reduce(f64::max)?;
-        if hi <= lo * (1.0 + 1e-6) {
+        // A set "moves" the prediction when it changes it by more than 1 % (less is
+        // numerical noise or irrelevant to the check).
+        if hi <= lo * 1.01 {
             return None;
         }
         let files = v[0];
@@ -319,6 +322,15 @@ impl Analysis {
             reached_by,
             not_run,
         })
+    }
+
+    /// The published (C, C2) sets whose run failed, with the reason.
+    pub fn failed_published_sets(&self) -> Vec<String> {
+        self.runs
+            .iter()
+            .filter(|r| r.published)
+            .filter_map(|r| Some(format!("{} ({})", label(r), r.error.as_ref()?)))
+            .collect()
     }
 
     /// (lowest, highest) prediction of output `i` over the runs that gave one.
@@ -410,7 +422,10 @@ impl Analysis {
 
 /// Four significant figures, plain or in exponent form for small or large values.
 pub fn sig(v: f64) -> String {
-    if v != 0.0 && (v.abs() < 0.01 || v.abs() >= 1e5) {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if v.abs() < 0.01 || v.abs() >= 1e5 {
         format!("{v:.3e}")
     } else {
         let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;

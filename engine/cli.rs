@@ -591,7 +591,7 @@ fn print_observed(r: &RunResult) {
 fn print_limitations(r: &RunResult) {
     if !r.summary.alternatives_listed.is_empty() {
         let text = format!(
-            "Other published values of some inputs of {} are listed in their files: `pbpk alternatives SCENARIO` reruns this scenario with each.",
+            "Other values of some inputs of {} (published, or derived from published data) are listed in their files: `pbpk alternatives SCENARIO` reruns this scenario with each.",
             r.summary.alternatives_listed.join(", ")
         );
         println!("\n{}", textwrap::fill(&text, 92));

@@ -42,6 +42,9 @@ pub struct Row {
     pub published_reached_by: String,
     /// Published sets that could not be run for this prediction (not in the range).
     pub published_not_run: usize,
+    /// Published sets of this scenario whose run failed ("; "-separated), with or without a
+    /// range for this row.
+    pub published_failed: String,
     pub source: String,
 }
 
@@ -120,6 +123,10 @@ pub fn run_suite() -> Result<Vec<Row>> {
                     let p = o.predicted.unwrap_or(f64::NAN);
                     let fold = (p / o.observed).max(o.observed / p);
                     let category = category_of(&o.metric);
+                    let failed = alternatives
+                        .as_ref()
+                        .map(|a| a.failed_published_sets().join("; "))
+                        .unwrap_or_default();
                     let range = alternatives.as_ref().and_then(|a| {
                         a.published_range(&o.metric, &o.compound, &o.arm, o.observed)
                     });
@@ -145,6 +152,7 @@ pub fn run_suite() -> Result<Vec<Row>> {
                         published_low: range.as_ref().map(|r| r.low),
                         published_high: range.as_ref().map(|r| r.high),
                         published_not_run: range.as_ref().map_or(0, |r| r.not_run),
+                        published_failed: failed,
                         published_reached_by: range
                             .map(|r| r.reached_by.join("; "))
                             .unwrap_or_default(),
@@ -232,7 +240,7 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
          (`[[alternative]]` sets with status C or C2: other laboratories' KI and kinact, other quoted log P, the \
          label's range of fu; derived sets, status D, are shown by `pbpk alternatives` but not counted here), the \
          scenario is rerun with each set alone (`pbpk alternatives`) and the column *published range* gives the \
-         lowest and highest prediction. Of the {} observations outside 2-fold whose prediction such a set moves, \
+         lowest and highest prediction. Of the {} observations outside 2-fold whose prediction such a set moves by more than 1 %, \
          {} are reached by at least one published set applied alone: {}. For these the literature's spread of \
          one input is as large as the miss. The others lie outside every published set: a mechanism is missing, or \
          the input that decides them has no published alternative. The files keep their values; no set is chosen \
@@ -249,6 +257,19 @@ pub fn write_report(rows: &[Row], dir: &Path) -> Result<Vec<Category>> {
                 .join("; ")
         }
     ));
+    let mut failed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.published_failed.is_empty())
+        .map(|r| format!("in {}: {}", r.scenario, r.published_failed))
+        .collect();
+    failed.sort();
+    failed.dedup();
+    if !failed.is_empty() {
+        md.push_str(&format!(
+            "\nPublished sets that could not be run (reported, not counted): {}.\n",
+            failed.join("; ")
+        ));
+    }
     for c in &cats {
         let file = format!(
             "gof_{}.png",
