@@ -146,15 +146,12 @@ fn outputs_of(s: &Summary) -> Vec<(Output, Option<f64>)> {
         // No comparison and no observation: every arm's AUC and Cmax, named as the
         // sensitivity analysis names them.
         for (name, v) in crate::sensitivity::outputs(s) {
-            let key = None;
-            out.push((
-                Output {
-                    name,
-                    observed: None,
-                    key,
-                },
-                Some(v),
-            ));
+            let output = Output {
+                name,
+                observed: None,
+                key: None,
+            };
+            out.push((output, Some(v)));
         }
     }
     out
@@ -300,8 +297,7 @@ impl Analysis {
             return None;
         }
         let v: Vec<f64> = runs.iter().filter_map(|r| r.values[i]).collect();
-        let lo = v.iter().copied().reduce(f64::min)?;
-        let hi = v.iter().copied().reduce(f64::max)?;
+        let (lo, hi) = min_max(v.iter().copied())?;
         // A set "moves" the prediction when it changes it by more than 1 % (less is
         // numerical noise or irrelevant to the check).
         if hi <= lo * 1.01 {
@@ -335,10 +331,7 @@ impl Analysis {
 
     /// (lowest, highest) prediction of output `i` over the runs that gave one.
     pub fn range(&self, i: usize) -> Option<(f64, f64)> {
-        let v: Vec<f64> = self.runs.iter().filter_map(|r| r.values[i]).collect();
-        let lo = v.iter().copied().reduce(f64::min)?;
-        let hi = v.iter().copied().reduce(f64::max)?;
-        Some((lo, hi))
+        min_max(self.runs.iter().filter_map(|r| r.values[i]))
     }
 
     /// The printed report: per output, each run's prediction and its ratio to the
@@ -418,6 +411,14 @@ impl Analysis {
         }
         s
     }
+}
+
+/// The lowest and highest of some values (`None` when there are none).
+fn min_max(v: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    v.fold(None, |acc, x| match acc {
+        None => Some((x, x)),
+        Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
+    })
 }
 
 /// Four significant figures, plain or in exponent form for small or large values.

@@ -736,28 +736,28 @@ pub fn print_result(r: &RunResult) {
         }
         for e in &arm.recovery {
             let days = |d: Option<f64>| d.map_or("not by the end".into(), |d| format!("{d:.1} d"));
-            if crate::report::summary::EnzymeRecovery::is_induction(e.min_fraction, e.max_fraction)
-            {
-                println!(
-                    "  {}: highest induced fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): within 20 % of baseline {}, within 5 % {}",
-                    e.enzyme,
+            let induced = crate::report::summary::EnzymeRecovery::is_induction(
+                e.min_fraction,
+                e.max_fraction,
+            );
+            let (extreme, fraction, near, close) = if induced {
+                (
+                    "highest induced",
                     e.max_fraction,
-                    e.end_fraction,
-                    e.last_perpetrator_dose_h,
-                    days(e.days_to_80_percent),
-                    days(e.days_to_95_percent)
-                );
+                    "within 20 % of baseline",
+                    "within 5 %",
+                )
             } else {
-                println!(
-                    "  {}: lowest remaining fraction {:.3}, at the end {:.3}; after the last perpetrator dose ({} h): 80 % {}, 95 % {}",
-                    e.enzyme,
-                    e.min_fraction,
-                    e.end_fraction,
-                    e.last_perpetrator_dose_h,
-                    days(e.days_to_80_percent),
-                    days(e.days_to_95_percent)
-                );
-            }
+                ("lowest remaining", e.min_fraction, "80 %", "95 %")
+            };
+            println!(
+                "  {}: {extreme} fraction {fraction:.3}, at the end {:.3}; after the last perpetrator dose ({} h): {near} {}, {close} {}",
+                e.enzyme,
+                e.end_fraction,
+                e.last_perpetrator_dose_h,
+                days(e.days_to_80_percent),
+                days(e.days_to_95_percent)
+            );
         }
     }
     print_ddi_table(r);

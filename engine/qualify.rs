@@ -106,16 +106,15 @@ pub fn run_suite() -> Result<Vec<Row>> {
             let r = run_scenario(&s, &lib, &label, &RunOptions::default())?;
             // Predictions over the compounds' published alternative sets, where there are any
             // (reference individuals only).
-            let listed = !population
-                && crate::run::prepare(&s, &lib, &label)?
-                    .compounds
-                    .iter()
-                    .any(|(c, _)| !c.alternative.is_empty());
-            let alternatives = if listed {
+            let alternatives = if !population && !r.summary.alternatives_listed.is_empty() {
                 Some(crate::alternatives::analyse(&s, &lib, &label)?)
             } else {
                 None
             };
+            let failed = alternatives
+                .as_ref()
+                .map(|a| a.failed_published_sets().join("; "))
+                .unwrap_or_default();
             Ok(r.summary
                 .observed
                 .iter()
@@ -123,10 +122,6 @@ pub fn run_suite() -> Result<Vec<Row>> {
                     let p = o.predicted.unwrap_or(f64::NAN);
                     let fold = (p / o.observed).max(o.observed / p);
                     let category = category_of(&o.metric);
-                    let failed = alternatives
-                        .as_ref()
-                        .map(|a| a.failed_published_sets().join("; "))
-                        .unwrap_or_default();
                     let range = alternatives.as_ref().and_then(|a| {
                         a.published_range(&o.metric, &o.compound, &o.arm, o.observed)
                     });
@@ -152,7 +147,7 @@ pub fn run_suite() -> Result<Vec<Row>> {
                         published_low: range.as_ref().map(|r| r.low),
                         published_high: range.as_ref().map(|r| r.high),
                         published_not_run: range.as_ref().map_or(0, |r| r.not_run),
-                        published_failed: failed,
+                        published_failed: failed.clone(),
                         published_reached_by: range
                             .map(|r| r.reached_by.join("; "))
                             .unwrap_or_default(),

@@ -561,29 +561,28 @@ pub fn run_scenario(
     opts: &RunOptions,
 ) -> Result<RunResult> {
     let p = prepare(s, lib, label)?;
-    if p.population.is_some() {
-        let mut r = crate::trial::run_population(s, &p, opts)?;
-        r.summary.limitations = limitations(&p);
-        r.summary.alternatives_listed = alternatives_listed(&p);
-        return Ok(r);
-    }
-    let mut r = run_prepared(s, &p, opts)?;
+    let mut r = if p.population.is_some() {
+        crate::trial::run_population(s, &p, opts)?
+    } else {
+        let mut r = run_prepared(s, &p, opts)?;
+        // Population settings on a one-individual scenario change nothing: say so.
+        let sub = &s.subjects;
+        for (what, set) in [
+            ("--subjects", opts.subjects.is_some()),
+            ("--seed", opts.seed.is_some()),
+            ("subjects.count", sub.count.is_some()),
+            ("subjects.seed", sub.seed.is_some()),
+        ] {
+            if set {
+                r.summary.warnings.push(format!(
+                    "{what} ignored: it applies to a virtual population (`[subjects] population = \"european\"`), and this scenario simulates one individual"
+                ));
+            }
+        }
+        r
+    };
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
-    // Population settings on a one-individual scenario change nothing: say so.
-    let sub = &s.subjects;
-    for (what, set) in [
-        ("--subjects", opts.subjects.is_some()),
-        ("--seed", opts.seed.is_some()),
-        ("subjects.count", sub.count.is_some()),
-        ("subjects.seed", sub.seed.is_some()),
-    ] {
-        if set {
-            r.summary.warnings.push(format!(
-                "{what} ignored: it applies to a virtual population (`[subjects] population = \"european\"`), and this scenario simulates one individual"
-            ));
-        }
-    }
     Ok(r)
 }
 

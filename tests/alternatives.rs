@@ -109,17 +109,21 @@ fn bad_alternatives_are_rejected_with_the_field_named() {
         ),
     ];
     for (from, to, must) in cases {
-        let ws = Workspace::new();
-        let good = with_alternative();
-        assert!(good.contains(from));
-        let p = ws.write("compounds/hepatic_only.toml", &good.replace(from, to));
-        let text = std::fs::read_to_string(&p).unwrap();
-        let err = pbpk::data::compound::Compound::parse(p.to_str().unwrap(), &text)
-            .expect_err("a bad alternative must be rejected")
-            .to_string();
-        for m in must {
-            assert!(err.contains(m), "error lacks {m:?}: {err}");
-        }
+        expect_rejected(&with_alternative(), from, to, must);
+    }
+}
+
+/// `good` with `from` replaced by `to` is rejected on load, and the error names `must`.
+fn expect_rejected(good: &str, from: &str, to: &str, must: &[&str]) {
+    assert!(good.contains(from));
+    let ws = Workspace::new();
+    let p = ws.write("compounds/hepatic_only.toml", &good.replace(from, to));
+    let text = std::fs::read_to_string(&p).unwrap();
+    let err = pbpk::data::compound::Compound::parse(p.to_str().unwrap(), &text)
+        .expect_err("a bad alternative must be rejected")
+        .to_string();
+    for m in must {
+        assert!(err.contains(m), "error lacks {m:?}: {err}");
     }
 }
 
@@ -153,21 +157,12 @@ fn malformed_paths_statuses_and_integer_fields_are_errors_not_panics() {
             &["alternative[0].values.\"halogens.cl\"", "whole number"],
         ),
     ];
+    let good = with_alternative().replace(
+        "blood_plasma_ratio = {",
+        "halogens = { cl = 1 }\nblood_plasma_ratio = {",
+    );
     for (from, to, must) in cases {
-        let ws = Workspace::new();
-        let good = with_alternative().replace("[absorption]", "").replace(
-            "blood_plasma_ratio = {",
-            "halogens = { cl = 1 }\nblood_plasma_ratio = {",
-        );
-        assert!(good.contains(from));
-        let p = ws.write("compounds/hepatic_only.toml", &good.replace(from, to));
-        let text = std::fs::read_to_string(&p).unwrap();
-        let err = pbpk::data::compound::Compound::parse(p.to_str().unwrap(), &text)
-            .expect_err("must be rejected")
-            .to_string();
-        for m in must {
-            assert!(err.contains(m), "error lacks {m:?}: {err}");
-        }
+        expect_rejected(&good, from, to, must);
     }
     // A whole number on an integer field is accepted and stays an integer.
     let ws = Workspace::new();

@@ -520,40 +520,38 @@ impl Compound {
                 "name at least one input and its value, e.g. { \"interaction[0].kinact_per_h\" = 3.0 }",
             ));
         }
+        let value_field = |p: &str| field(&format!("values.\"{p}\""));
         for (p, v) in &a.values {
-            let f = field(&format!("values.\"{p}\""));
             if p.starts_with("alternative") || p.starts_with("limitation") {
                 return Err(PbpkError::invalid(
                     path,
-                    f,
+                    value_field(p),
                     "must name a model input, not an alternative or a limitation",
                 ));
             }
-            if crate::data::toml_path::number_at(text, p).is_none() {
-                return Err(PbpkError::invalid(
-                    path,
-                    f,
-                    "names no number in this file; use a dotted path to an existing value, e.g. log_p.value or interaction[0].ki_umol_per_l",
-                ));
-            }
             if !v.is_finite() {
-                return Err(PbpkError::invalid(path, f, "must be a finite number"));
-            }
-            if crate::data::toml_path::with_values(text, &[(p.as_str(), *v)]).is_none() {
                 return Err(PbpkError::invalid(
                     path,
-                    f,
-                    "names an integer field: give a whole number",
+                    value_field(p),
+                    "must be a finite number",
                 ));
             }
         }
         let pairs: Vec<(&str, f64)> = a.values.iter().map(|(p, v)| (p.as_str(), *v)).collect();
-        let changed = crate::data::toml_path::with_values(text, &pairs).ok_or_else(|| {
-            PbpkError::invalid(
-                path,
-                field("values"),
-                "could not rewrite the file with these values",
-            )
+        let changed = crate::data::toml_path::with_values(text, &pairs).map_err(|e| {
+            use crate::data::toml_path::Unfit;
+            let (f, why) = match e {
+                Unfit::NoNumber(j) => (
+                    value_field(pairs[j].0),
+                    "names no number in this file; use a dotted path to an existing value, e.g. log_p.value or interaction[0].ki_umol_per_l",
+                ),
+                Unfit::NotWhole(j) => (
+                    value_field(pairs[j].0),
+                    "names an integer field: give a whole number",
+                ),
+                Unfit::Text => (field("values"), "could not rewrite the file with these values"),
+            };
+            PbpkError::invalid(path, f, why)
         })?;
         let c: Compound = parse_toml(path, &changed).map_err(|e| {
             PbpkError::invalid(

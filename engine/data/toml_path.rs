@@ -37,24 +37,36 @@ pub fn number_at(text: &str, path: &str) -> Option<f64> {
     }
 }
 
-/// `text` with the numbers at the given paths replaced; `None` if a path names no number,
-/// or an integer field would get a fractional value. An integer field stays an integer.
-pub fn with_values(text: &str, values: &[(&str, f64)]) -> Option<String> {
-    let mut v: toml::Value = toml::from_str::<toml::Table>(text).ok()?.into();
-    for (path, value) in values {
-        let slot = at(&mut v, path)?;
+/// Why `with_values` could not replace: the text is not a TOML table, or path `i` of the
+/// list names no number, or names an integer field and its value is not a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfit {
+    Text,
+    NoNumber(usize),
+    NotWhole(usize),
+}
+
+/// `text` (parsed once) with the numbers at the given paths replaced. An integer field stays
+/// an integer.
+pub fn with_values(text: &str, values: &[(&str, f64)]) -> Result<String, Unfit> {
+    let mut v: toml::Value = toml::from_str::<toml::Table>(text)
+        .map_err(|_| Unfit::Text)?
+        .into();
+    for (i, (path, value)) in values.iter().enumerate() {
+        let slot = at(&mut v, path).ok_or(Unfit::NoNumber(i))?;
         *slot = match slot {
             toml::Value::Float(_) => toml::Value::Float(*value),
             toml::Value::Integer(_) if value.fract() == 0.0 && value.abs() < 9.0e15 => {
                 toml::Value::Integer(*value as i64)
             }
-            _ => return None,
+            toml::Value::Integer(_) => return Err(Unfit::NotWhole(i)),
+            _ => return Err(Unfit::NoNumber(i)),
         };
     }
-    toml::to_string(&v).ok()
+    toml::to_string(&v).map_err(|_| Unfit::Text)
 }
 
 /// `text` with the number at `path` replaced by `value`.
 pub fn with_value(text: &str, path: &str, value: f64) -> Option<String> {
-    with_values(text, &[(path, value)])
+    with_values(text, &[(path, value)]).ok()
 }
