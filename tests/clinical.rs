@@ -57,8 +57,12 @@ fn rows() -> &'static [Row] {
 /// 16 of 18. erythromycin_midazolam gained Olkkola 1993's IV arm (the liver alone): 12.5 vs
 /// 2.17, missed for the known over-inactivation: interaction 11 of 24 (0.47 -> 0.46), new
 /// evidence, not a regression.
+/// Session 12: erythromycin_iv (Barre 1987; Welling 1978 via Lombardo 2018) checks the
+/// perpetrator's own single-dose clearance, volume and half-life: all five miss (CL 0.28x and
+/// 0.39x, Vss 4.8x and 4.0x, t1/2 13x): PK metric 60 of 97 (0.65 -> 0.62), new evidence about
+/// why erythromycin's interaction ratios miss, not a regression.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.65, 92),
+    ("PK metric", 0.62, 97),
     ("bioavailability", 0.89, 18),
     ("interaction ratio", 0.46, 24),
     ("PK metric (population median)", 0.43, 7),
@@ -66,7 +70,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 51] = [
+const KNOWN_MISSES: [(&str, &str, &str); 54] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -296,6 +300,21 @@ const KNOWN_MISSES: [(&str, &str, &str); 51] = [
         "pediatric_lisinopril",
         "0.15 mg/kg once daily (child 1.2 y)/cmax_mg_per_L",
         "2.6x over (AUC 1.6x over, within 2-fold): Hogg 2007's CL/F per kg under 6 y is about twice the adult's, the model's GFR/kg (Rhodin, W^0.75) only 1.3x; the child's gut keeps adult transit times and Peff (pediatric absorption is not modelled), so a lower fa in infants, if that is the cause, is missed. Permeability-limited cells (session 8), which brought the adult lisinopril Cmax within 2-fold (0.73x), raise the children's peaks too",
+    ),
+    (
+        "erythromycin_iv",
+        "cl_l_per_h",
+        "0.28x (Barre 1987) and 0.39x (Welling 1978): a single 500 mg dose already inactivates three quarters of the hepatic CYP3A4 that clears it in the model (HLM KI/kinact), halving CL (18 L/h without the inactivation, within 2-fold), while clinically its half-life is 2 h and rises only to 2.3 h over 3 days of dosing; HLM CLint,u (57 L/h) itself is 1.5-2.5-fold below the hepatic CLint,u the two IV studies imply (88 and 142 L/h by well-stirred inversion)",
+    ),
+    (
+        "erythromycin_iv",
+        "vss_l_per_kg",
+        "4.8x (Barre 1987) and 4.0x (Welling 1978): Rodgers & Rowland's acidic-phospholipid binding of this base (pKa 8.88) is derived from the blood:plasma ratio, unmeasured and taken as 1; B:P 0.7 would give 0.92 L/kg and 1.2 gives 5.7 L/kg, so the missing measurement decides it",
+    ),
+    (
+        "erythromycin_iv",
+        "t_half_h",
+        "27 h vs 2 h: the volume 4-5-fold too large and the clearance falling as the dose inactivates CYP3A4 (the two misses above)",
     ),
     (
         "pediatric_lisinopril",
