@@ -10,6 +10,9 @@
 
 use plotters::prelude::*;
 
+/// The widest span a log axis is drawn over (decades).
+pub const LOG_AXIS_DECADES: f64 = 8.0;
+
 /// One axis of a chart: its range and whether it is logarithmic.
 #[derive(Clone, Copy, Debug)]
 pub struct Axis {
@@ -22,7 +25,22 @@ impl Axis {
     pub fn linear(lo: f64, hi: f64) -> Self {
         Axis { lo, hi, log: false }
     }
+    /// A log axis over [lo, hi], made safe to draw: both bounds finite and positive, the
+    /// upper within 1e-100..1e100 and at most `LOG_AXIS_DECADES` above the lower (plotters'
+    /// tick search never ends once a bound underflows: an observed ratio of 1e-300 hung
+    /// `pbpk run`). Data beyond the bounds is clipped, not lost from the output files.
     pub fn log(lo: f64, hi: f64) -> Self {
+        let hi = if hi.is_finite() && hi > 0.0 {
+            hi.clamp(1e-100, 1e100)
+        } else {
+            1.0
+        };
+        let floor = hi * 10f64.powf(-LOG_AXIS_DECADES);
+        let lo = if lo.is_finite() && lo > 0.0 && lo < hi {
+            lo.max(floor)
+        } else {
+            hi / 10.0
+        };
         Axis { lo, hi, log: true }
     }
     /// Position of `v` along the axis, 0 at `lo` and 1 at `hi`.
@@ -273,6 +291,39 @@ mod tests {
         assert_eq!(wide(&0.02), "");
         let narrow = log_ticks(0.7, 1.5);
         assert_eq!(narrow(&0.8), "0.8");
+    }
+
+    #[test]
+    fn log_axes_are_safe_to_draw() {
+        // Extreme or missing data bounds give finite, positive, ordered axes of at most
+        // LOG_AXIS_DECADES, and plotters draws them (it looped forever on 1e-300).
+        crate::report::plots::register_font();
+        for (lo, hi) in [
+            (1e-300, 10.0),
+            (0.0, 0.0),
+            (f64::NAN, 5.0),
+            (2.0, f64::INFINITY),
+            (5.0, 1.0),
+            (1e-320, 1e-310),
+        ] {
+            let a = Axis::log(lo, hi);
+            assert!(a.lo.is_finite() && a.hi.is_finite() && 0.0 < a.lo && a.lo < a.hi);
+            assert!(
+                (a.hi / a.lo).log10() <= LOG_AXIS_DECADES + 1e-9,
+                "{lo} {hi}: {a:?}"
+            );
+            let mut buf = vec![0u8; 200 * 150 * 3];
+            let root = BitMapBackend::with_buffer(&mut buf, (200, 150)).into_drawing_area();
+            let mut chart = ChartBuilder::on(&root)
+                .x_label_area_size(20)
+                .y_label_area_size(20)
+                .build_cartesian_2d((a.lo..a.hi).log_scale(), (a.lo..a.hi).log_scale())
+                .unwrap();
+            chart.configure_mesh().disable_mesh().draw().unwrap();
+        }
+        // Ordinary ranges are kept as they are.
+        let a = Axis::log(0.02, 50.0);
+        assert_eq!((a.lo, a.hi), (0.02, 50.0));
     }
 
     #[test]

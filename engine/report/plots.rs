@@ -186,13 +186,13 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         Axis::linear(0.0, k_hi.max(1e-9)),
         Room::Above,
     );
-    let age_ticks = log_ticks(a_lo, a_hi);
+    let age_ticks = log_ticks(place.x.lo, place.x.hi);
     let mut chart = frame
         .builder(
             &left,
             &format!("{}: dose matching the adult {}", d.compound, d.metric),
         )
-        .build_cartesian_2d((a_lo..a_hi).log_scale(), 0.0..place.y.hi)
+        .build_cartesian_2d((place.x.lo..place.x.hi).log_scale(), 0.0..place.y.hi)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -298,10 +298,13 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         Axis::log(r_lo, r_hi),
         Room::Above,
     );
-    let ratio_ticks = log_ticks(r_lo, place.y.hi);
+    let ratio_ticks = log_ticks(place.y.lo, place.y.hi);
     let mut chart = frame
         .builder(&right, "Exposure / target by dosing rule")
-        .build_cartesian_2d((a_lo..a_hi).log_scale(), (r_lo..place.y.hi).log_scale())
+        .build_cartesian_2d(
+            (place.x.lo..place.x.hi).log_scale(),
+            (place.y.lo..place.y.hi).log_scale(),
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -985,11 +988,14 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             Axis::log(lo, hi),
             Room::Above,
         );
-        let x_ticks = log_ticks(lo, hi);
-        let y_ticks = log_ticks(lo, place.y.hi);
+        let x_ticks = log_ticks(place.x.lo, place.x.hi);
+        let y_ticks = log_ticks(place.y.lo, place.y.hi);
         let mut chart = frame
             .builder(&root, &format!("{category}: predicted vs observed"))
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..place.y.hi).log_scale())
+            .build_cartesian_2d(
+                (place.x.lo..place.x.hi).log_scale(),
+                (place.y.lo..place.y.hi).log_scale(),
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -1007,7 +1013,10 @@ pub fn goodness_of_fit(rows: &[crate::qualify::Row], category: &str, path: &Path
             (0.5, BLACK.mix(0.5).stroke_width(1)),
         ] {
             chart
-                .draw_series(LineSeries::new([(lo, lo * f), (hi, hi * f)], style))
+                .draw_series(LineSeries::new(
+                    [(place.x.lo, place.x.lo * f), (place.x.hi, place.x.hi * f)],
+                    style,
+                ))
                 .map_err(err)?;
         }
         if !ranges.is_empty() {
