@@ -177,6 +177,23 @@ fn bad_compound_file_is_rejected() {
 }
 
 #[test]
+fn absurd_binding_constant_is_rejected() {
+    // A Km of 1e308 umol/L passed as "positive" and gave fm = NaN in the run's table.
+    let text = std::fs::read_to_string(repo().join("compounds/midazolam.toml")).unwrap();
+    let km = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("km_umol_per_l"))
+        .expect("midazolam has a Km")
+        .to_string();
+    let bad = text.replacen(&km, "km_umol_per_l = 1e308", 1);
+    expect_error_with(
+        GOOD,
+        &[("compounds/midazolam.toml", &bad)],
+        &["midazolam.toml", "km_umol_per_l", "1 mol/L"],
+    );
+}
+
+#[test]
 fn unbalanced_physiology_is_rejected() {
     let bad = std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml"))
         .unwrap()

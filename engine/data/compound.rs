@@ -644,7 +644,7 @@ impl Compound {
                 "fu_plasma.value",
                 format!(
                     "unbound fraction must be in (0, 1], got {}",
-                    self.fu_plasma.value
+                    crate::data::show(self.fu_plasma.value)
                 ),
             ));
         }
@@ -725,7 +725,7 @@ impl Compound {
                                 "Km goes with a Vmax; a linear CLint takes no Km",
                             ))
                         }
-                        (true, Some(km)) => c.positive(&f("km_umol_per_l"), *km)?,
+                        (true, Some(km)) => c.affinity_umol(&f("km_umol_per_l"), *km)?,
                         _ => {}
                     }
                     for (n, v) in [
@@ -956,7 +956,7 @@ impl Compound {
                     source,
                     ..
                 } => {
-                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    c.affinity_umol(&f("ki_umol_per_l"), *ki_umol_per_l)?;
                     (fu_inc, source)
                 }
                 Interaction::Mixed {
@@ -966,8 +966,8 @@ impl Compound {
                     source,
                     ..
                 } => {
-                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
-                    c.positive(&f("kiu_umol_per_l"), *kiu_umol_per_l)?;
+                    c.affinity_umol(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    c.affinity_umol(&f("kiu_umol_per_l"), *kiu_umol_per_l)?;
                     (fu_inc, source)
                 }
                 Interaction::MechanismBased {
@@ -977,7 +977,7 @@ impl Compound {
                     source,
                     ..
                 } => {
-                    c.positive(&f("ki_umol_per_l"), *ki_umol_per_l)?;
+                    c.affinity_umol(&f("ki_umol_per_l"), *ki_umol_per_l)?;
                     c.positive(&f("kinact_per_h"), *kinact_per_h)?;
                     (fu_inc, source)
                 }
@@ -990,7 +990,7 @@ impl Compound {
                     ..
                 } => {
                     c.non_negative(&f("emax"), *emax)?;
-                    c.positive(&f("ec50_umol_per_l"), *ec50_umol_per_l)?;
+                    c.affinity_umol(&f("ec50_umol_per_l"), *ec50_umol_per_l)?;
                     c.positive(&f("hill"), *hill)?;
                     (fu_inc, source)
                 }
@@ -1034,7 +1034,7 @@ fn check_transporter_kinetics(
         (Some(cl), None, None, None) => c.non_negative(&f("clint_u_l_per_h"), cl),
         (None, Some(v), Some(km), Some(t)) => {
             c.non_negative(&f("vmax_pmol_per_min_per_pmol"), v)?;
-            c.positive(&f("km_umol_per_l"), km)?;
+            c.affinity_umol(&f("km_umol_per_l"), km)?;
             c.positive(&f("transporter_umol_per_l_liver"), t)
         }
         _ => Err(PbpkError::invalid(

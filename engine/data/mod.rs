@@ -37,6 +37,19 @@ pub fn parse_toml<T: DeserializeOwned>(path: &str, text: &str) -> Result<T> {
     })
 }
 
+/// A number as a reader would write it: plain in 1e-4..1e9, else in exponent form (1e308,
+/// not 309 digits).
+pub fn show(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e9).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Largest Km, Ki, KI or EC50 accepted (umol/L): 1 mol/L.
+pub const MAX_AFFINITY_UMOL_PER_L: f64 = 1e6;
+
 /// Small validation helper: collects the file path so every check reads as one line.
 pub struct Check<'a> {
     pub path: &'a str,
@@ -48,7 +61,24 @@ impl Check<'_> {
             return Err(PbpkError::invalid(
                 self.path,
                 field,
-                format!("must be a finite number > 0, got {v}"),
+                format!("must be a finite number > 0, got {}", show(v)),
+            ));
+        }
+        Ok(())
+    }
+    /// A binding or half-saturation constant (umol/L): > 0 and at most 1 mol/L, beyond
+    /// which no drug binds at any attainable concentration (such a constant only underflows
+    /// the rates it divides).
+    pub fn affinity_umol(&self, field: &str, v: f64) -> Result<()> {
+        self.positive(field, v)?;
+        if v > MAX_AFFINITY_UMOL_PER_L {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!(
+                    "must be at most {MAX_AFFINITY_UMOL_PER_L} umol/L (1 mol/L), got {}: a weaker binding is none at all; leave the pathway or interaction out",
+                    show(v)
+                ),
             ));
         }
         Ok(())
@@ -58,7 +88,7 @@ impl Check<'_> {
             return Err(PbpkError::invalid(
                 self.path,
                 field,
-                format!("must be a finite number >= 0, got {v}"),
+                format!("must be a finite number >= 0, got {}", show(v)),
             ));
         }
         Ok(())
@@ -68,7 +98,7 @@ impl Check<'_> {
             return Err(PbpkError::invalid(
                 self.path,
                 field,
-                format!("must be a fraction in [0, 1], got {v}"),
+                format!("must be a fraction in [0, 1], got {}", show(v)),
             ));
         }
         Ok(())

@@ -707,7 +707,7 @@ fn check_ph(path: &str, field: &str, ph: f64) -> Result<()> {
         return Err(PbpkError::invalid(
             path,
             field,
-            format!("pH must be in [0, 14], got {ph}"),
+            format!("pH must be in [0, 14], got {}", crate::data::show(ph)),
         ));
     }
     Ok(())

@@ -239,7 +239,7 @@ impl Population {
                     return Err(PbpkError::invalid(
                         path,
                         format!("{f}.mean"),
-                        format!("must be in [{lo}, {hi}], got {}", n.mean),
+                        format!("must be in [{lo}, {hi}], got {}", crate::data::show(n.mean)),
                     ));
                 }
                 c.non_negative(&format!("{f}.sd"), n.sd)?;

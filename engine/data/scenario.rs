@@ -424,7 +424,10 @@ impl Scenario {
                 Some(x) if !(x.is_finite() && lo < x && x <= hi) => Err(PbpkError::invalid(
                     path,
                     format!("subjects.{field}"),
-                    format!("must be above {lo} and at most {hi} {unit}, got {x}"),
+                    format!(
+                        "must be above {lo} and at most {hi} {unit}, got {}",
+                        crate::data::show(x)
+                    ),
                 )),
                 _ => Ok(()),
             }
@@ -516,7 +519,10 @@ impl Scenario {
                 return Err(PbpkError::invalid(
                     path,
                     "subjects.gestational_age_weeks",
-                    format!("must be between 22 and 44 weeks (40 = term), got {g}"),
+                    format!(
+                        "must be between 22 and 44 weeks (40 = term), got {}",
+                        crate::data::show(g)
+                    ),
                 ));
             }
         }
@@ -526,7 +532,10 @@ impl Scenario {
             return Err(PbpkError::invalid(
                 path,
                 "simulation.end_h",
-                format!("the simulation must have a positive length in h, got {end}"),
+                format!(
+                    "the simulation must have a positive length in h, got {}",
+                    crate::data::show(end)
+                ),
             ));
         }
         if let Some(s) = self.simulation.output_step_h {
@@ -753,7 +762,10 @@ impl Scenario {
                 return Err(PbpkError::invalid(
                     path,
                     "children.gestational_age_weeks",
-                    format!("must be between 22 and 44 weeks (40 = term), got {g}"),
+                    format!(
+                        "must be between 22 and 44 weeks (40 = term), got {}",
+                        crate::data::show(g)
+                    ),
                 ));
             }
         }
@@ -762,7 +774,10 @@ impl Scenario {
                 return Err(PbpkError::invalid(
                     path,
                     format!("children.ages_years[{i}]"),
-                    format!("must be a postnatal age in [0, 18] years, got {a}"),
+                    format!(
+                        "must be a postnatal age in [0, 18] years, got {}",
+                        crate::data::show(*a)
+                    ),
                 ));
             }
         }
