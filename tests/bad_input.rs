@@ -416,7 +416,7 @@ fn expect_compound_line_error(compound: &str, line: &str, bad_line: &str, must_c
 fn zero_order_release_without_a_positive_duration_is_rejected() {
     expect_compound_line_error(
         "nifedipine",
-        "duration_h = 15.84",
+        "duration_h = 22.472",
         "duration_h = 0.0",
         &["nifedipine.toml", "formulation[1].duration_h"],
     );
@@ -438,14 +438,14 @@ fn acid_degradation_with_an_impossible_ph_is_rejected() {
 
 #[test]
 fn zero_order_doses_closer_than_their_delivery_are_rejected() {
-    // The ER tablet delivers for 2.26 + 15.84 h: a 12-hourly regimen would overlap.
+    // The ER tablet delivers for 1.528 + 22.472 h: a 12-hourly regimen would overlap.
     let text = GOOD
         .replace(
             "\"midazolam\", route = \"oral\", mg = 7.5, at_h = 0",
             "\"nifedipine\", route = \"oral\", mg = 30, at_h = 0, every_h = 12, times = 2, formulation = \"er_tablet\"",
         )
         .replace("end_h = 12", "end_h = 48");
-    expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "18.1"]);
+    expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "24 h"]);
 }
 
 #[test]

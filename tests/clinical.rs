@@ -66,8 +66,12 @@ fn rows() -> &'static [Row] {
 /// rise is not better mechanism: clarithromycin's AUC ratio is 1.04 against 1.77 because
 /// clarithromycin alone already leaves 2 % of hepatic CYP3A4 in the model (the observation
 /// implies about 40 %), the same over-inactivation as in its midazolam misses.
+/// nifedipine_er_oral: the GITS tablet now delivers within 24 h, as the Procardia XL label
+/// says, instead of the 15.8 h line through two USP dissolution midpoints; its Cmax went from
+/// 2.19x to 1.57x (the label was found while looking into that miss; compounds/nifedipine.toml
+/// says so): PK metric 61 of 97 (0.62 -> 0.63).
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.62, 97),
+    ("PK metric", 0.63, 97),
     ("bioavailability", 0.89, 18),
     ("interaction ratio", 0.53, 28),
     ("PK metric (population median)", 0.43, 7),
@@ -75,7 +79,7 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 54] = [
+const KNOWN_MISSES: [(&str, &str, &str); 53] = [
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",
@@ -205,11 +209,6 @@ const KNOWN_MISSES: [(&str, &str, &str); 54] = [
         "felodipine_oral",
         "solution_27.5mg/tmax_h",
         "0.50 h against 1.07 h (2.1x; 0.58 h, 1.9x, before session 8): the solution leaves the stomach as a fluid and is absorbed at once (Peff from Caco-2), so the peak comes early; the permeability-limited cells (session 8) moved it a little earlier still",
-    ),
-    (
-        "nifedipine_er_oral",
-        "cmax_mg_per_L",
-        "2.06x (2.37x with the earlier Weibull): the GITS delivers at zero order through the USP in-vitro window (6.3 %/h after 2.3 h, all by 18 h), and the model peaks at 9 h against 15 h observed; its dose-normalised AUC relative to the capsule is 0.95 (0.90 with the Weibull; the 0.63 this note used to quote was the tablet's fa) against 0.65 reported (Am J Med 1987): in vivo the tablet delivers more slowly than in the dissolution test or leaves the colon before it is empty, and the colon (where most of it releases) absorbs with a generic Peff scale of 0.5 and 18 h residence; AUC is within 1.3-fold",
     ),
     (
         "ritonavir_amlodipine",
