@@ -113,7 +113,41 @@ fn wrong_unit_or_type_is_reported() {
 fn negative_amount_is_rejected() {
     expect_error(
         &GOOD.replace("mg = 7.5", "mg = -7.5"),
-        &["arm[0].dose[0].mg", "> 0"],
+        &[
+            "arm[0].dose[0].mg",
+            "between 1e-6 and 1000000 mg",
+            "got -7.5",
+        ],
+    );
+}
+
+#[test]
+fn vanishing_amount_is_rejected() {
+    // A 1e-300 mg dose ran and printed an AUC ratio of 1.5e300 from round-off.
+    expect_error(
+        &GOOD.replace("mg = 7.5", "mg = 1e-300"),
+        &["arm[0].dose[0].mg", "1 ng to 1 kg", "got 1e-300"],
+    );
+}
+
+#[test]
+fn absurd_hill_coefficient_is_rejected() {
+    // A Hill coefficient of 1e308 ended in a solver error naming no file or field.
+    let text = std::fs::read_to_string(repo().join("compounds/rifampicin.toml")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("ec50_umol_per_l"))
+        .expect("rifampicin induces")
+        .to_string();
+    let bad = text.replacen(&line, &format!("{line}\nhill = 1e308"), 1);
+    let scenario = GOOD.replace(
+        "\"midazolam\", route = \"oral\", mg = 7.5",
+        "\"rifampicin\", route = \"oral\", mg = 600",
+    );
+    expect_error_with(
+        &scenario,
+        &[("compounds/rifampicin.toml", &bad)],
+        &["rifampicin.toml", "hill", "at most 10", "got 1e308"],
     );
 }
 
@@ -416,7 +450,7 @@ fn expect_compound_line_error(compound: &str, line: &str, bad_line: &str, must_c
 fn zero_order_release_without_a_positive_duration_is_rejected() {
     expect_compound_line_error(
         "nifedipine",
-        "duration_h = 22.472",
+        "duration_h = 17.65",
         "duration_h = 0.0",
         &["nifedipine.toml", "formulation[1].duration_h"],
     );
@@ -438,14 +472,14 @@ fn acid_degradation_with_an_impossible_ph_is_rejected() {
 
 #[test]
 fn zero_order_doses_closer_than_their_delivery_are_rejected() {
-    // The ER tablet delivers for 1.528 + 22.472 h: a 12-hourly regimen would overlap.
+    // The ER tablet delivers for 2.06 + 17.65 h: a 12-hourly regimen would overlap.
     let text = GOOD
         .replace(
             "\"midazolam\", route = \"oral\", mg = 7.5, at_h = 0",
             "\"nifedipine\", route = \"oral\", mg = 30, at_h = 0, every_h = 12, times = 2, formulation = \"er_tablet\"",
         )
         .replace("end_h = 12", "end_h = 48");
-    expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "24 h"]);
+    expect_error(&text, &["s.toml", "arm[0].dose[0]", "er_tablet", "19.71 h"]);
 }
 
 #[test]

@@ -850,7 +850,7 @@ impl Compound {
                     return Err(PbpkError::invalid(
                         path,
                         "absorption.acid_degradation.ph",
-                        format!("must be a pH in [0, 14], got {}", d.ph),
+                        format!("must be a pH in [0, 14], got {}", crate::data::show(d.ph)),
                     ));
                 }
                 c.source("absorption.acid_degradation.source", &d.source)?;
@@ -992,6 +992,16 @@ impl Compound {
                     c.non_negative(&f("emax"), *emax)?;
                     c.affinity_umol(&f("ec50_umol_per_l"), *ec50_umol_per_l)?;
                     c.positive(&f("hill"), *hill)?;
+                    if *hill > 10.0 {
+                        return Err(PbpkError::invalid(
+                            path,
+                            f("hill"),
+                            format!(
+                                "must be at most 10 (induction Hill coefficients are about 0.5-3), got {}",
+                                crate::data::show(*hill)
+                            ),
+                        ));
+                    }
                     (fu_inc, source)
                 }
             };

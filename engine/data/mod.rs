@@ -83,6 +83,22 @@ impl Check<'_> {
         }
         Ok(())
     }
+    /// A finite number in [lo, hi] (`what` names the unit and the range in words).
+    pub fn within(&self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> Result<()> {
+        if !(v.is_finite() && lo <= v && v <= hi) {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!(
+                    "must be between {} and {} {what}, got {}",
+                    show(lo),
+                    show(hi),
+                    show(v)
+                ),
+            ));
+        }
+        Ok(())
+    }
     pub fn non_negative(&self, field: &str, v: f64) -> Result<()> {
         if !(v.is_finite() && v >= 0.0) {
             return Err(PbpkError::invalid(

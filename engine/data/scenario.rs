@@ -510,7 +510,7 @@ impl Scenario {
                 return Err(PbpkError::invalid(
                     path,
                     "subjects.age_years",
-                    format!("must be an age or [low, high] with 0 <= low <= high <= 120 (years), got {a0}, {a1}"),
+                    format!("must be an age or [low, high] with 0 <= low <= high <= 120 (years), got {}, {}", crate::data::show(a0), crate::data::show(a1)),
                 ));
             }
         }
@@ -606,8 +606,10 @@ impl Scenario {
                             "missing: the amount as `mg` or `mg_per_kg`",
                         ))
                     }
-                    (Some(v), None) => c.positive(&f("mg"), v)?,
-                    (None, Some(v)) => c.positive(&f("mg_per_kg"), v)?,
+                    (Some(v), None) => c.within(&f("mg"), v, 1e-6, 1e6, "mg (1 ng to 1 kg)")?,
+                    (None, Some(v)) => {
+                        c.within(&f("mg_per_kg"), v, 1e-8, 1e4, "mg/kg (10 pg/kg to 10 g/kg)")?
+                    }
                 }
                 c.non_negative(&f("at_h"), d.at_h)?;
                 if d.times == 0 {
@@ -730,7 +732,7 @@ impl Scenario {
                     return Err(PbpkError::invalid(
                         path,
                         format!("observed[{i}].age_years"),
-                        format!("must be an age in [0, 18] years for a single-arm metric, got {a} with {}", o.metric),
+                        format!("must be an age in [0, 18] years for a single-arm metric, got {} with {}", crate::data::show(a), o.metric),
                     ));
                 }
             }

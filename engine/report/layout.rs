@@ -28,7 +28,9 @@ impl Axis {
     /// A log axis over [lo, hi], made safe to draw: both bounds finite and positive, the
     /// upper within 1e-100..1e100 and at most `LOG_AXIS_DECADES` above the lower (plotters'
     /// tick search never ends once a bound underflows: an observed ratio of 1e-300 hung
-    /// `pbpk run`). Data beyond the bounds is clipped, not lost from the output files.
+    /// `pbpk run`). Making room for a legend (`Frame::place`) may raise the upper end further,
+    /// at most 5-fold in log span, which stays finite. Data beyond the bounds is clipped, not
+    /// lost from the output files.
     pub fn log(lo: f64, hi: f64) -> Self {
         let hi = if hi.is_finite() && hi > 0.0 {
             hi.clamp(1e-100, 1e100)
