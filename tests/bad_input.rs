@@ -133,20 +133,10 @@ fn vanishing_amount_is_rejected() {
 #[test]
 fn absurd_hill_coefficient_is_rejected() {
     // A Hill coefficient of 1e308 ended in a solver error naming no file or field.
-    let text = std::fs::read_to_string(repo().join("compounds/rifampicin.toml")).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("ec50_umol_per_l"))
-        .expect("rifampicin induces")
-        .to_string();
-    let bad = text.replacen(&line, &format!("{line}\nhill = 1e308"), 1);
-    let scenario = GOOD.replace(
-        "\"midazolam\", route = \"oral\", mg = 7.5",
-        "\"rifampicin\", route = \"oral\", mg = 600",
-    );
-    expect_error_with(
-        &scenario,
-        &[("compounds/rifampicin.toml", &bad)],
+    expect_compound_line_error(
+        "rifampicin",
+        "ec50_umol_per_l = 0.34",
+        "ec50_umol_per_l = 0.34\nhill = 1e308",
         &["rifampicin.toml", "hill", "at most 10", "got 1e308"],
     );
 }
@@ -213,17 +203,11 @@ fn bad_compound_file_is_rejected() {
 #[test]
 fn absurd_binding_constant_is_rejected() {
     // A Km of 1e308 umol/L passed as "positive" and gave fm = NaN in the run's table.
-    let text = std::fs::read_to_string(repo().join("compounds/midazolam.toml")).unwrap();
-    let km = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("km_umol_per_l"))
-        .expect("midazolam has a Km")
-        .to_string();
-    let bad = text.replacen(&km, "km_umol_per_l = 1e308", 1);
-    expect_error_with(
-        GOOD,
-        &[("compounds/midazolam.toml", &bad)],
-        &["midazolam.toml", "km_umol_per_l", "1 mol/L"],
+    expect_compound_line_error(
+        "midazolam",
+        "km_umol_per_l = 6.6",
+        "km_umol_per_l = 1e308",
+        &["midazolam.toml", "km_umol_per_l", "1 mol/L", "got 1e308"],
     );
 }
 
