@@ -231,6 +231,16 @@ macro_rules! phase_with {
             .map_err(|e| PbpkError::Solver(e.to_string()))?;
         let last = *stops.last().expect("a phase has an end");
         let mut dy = vec![0.0; n];
+        // A phase starts at a stop, and its rates are those just after it: an infusion or a
+        // release that starts there is on (the model's rates belong to the segment that ends
+        // at a stop, so at t0 itself they are the previous segment's).
+        sys.rhs(&y0, just_after(t0), &mut dy);
+        {
+            let state = solver.state_mut();
+            for (i, d) in dy.iter().enumerate() {
+                state.dy[i] = *d;
+            }
+        }
         for &stop in stops {
             solver
                 .set_stop_time(stop)
@@ -280,7 +290,7 @@ macro_rules! phase_with {
                     t: stop,
                     y: full.clone(),
                 });
-                sys.rhs(&y, stop, &mut dy);
+                sys.rhs(&y, just_after(stop), &mut dy);
                 let state = solver.state_mut();
                 for i in 0..n {
                     state.y[i] = y[i];

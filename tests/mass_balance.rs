@@ -28,6 +28,32 @@ fn oral_mass_balance_closes() {
 }
 
 #[test]
+fn a_late_infusion_is_taken_in_whole_at_a_loose_tolerance() {
+    // An infusion switched on [start, end) left the step ending at its end without it (and
+    // gave 1.2e-6 of the dose to the mass balance at rtol 1e-5); on (start, end] every step
+    // sees the rate of the segment it belongs to.
+    let w = Workspace::new();
+    let p = w.write(
+        "late.toml",
+        r#"
+name = "late infusion"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "a"
+dose = [ { compound = "midazolam", route = "iv_infusion", mg = 5, at_h = 100, duration_h = 1 } ]
+[simulation]
+end_h = 130
+rtol = 1e-5
+"#,
+    );
+    let r = run_path(&p, &RunOptions::default());
+    let err = r.summary.mass_balance_max_rel_error;
+    println!("late infusion at rtol 1e-5: mass balance error {err:.2e}");
+    assert!(err < 1e-10, "{err:.2e}");
+}
+
+#[test]
 fn repeated_oral_infusion_and_bolus_mass_balance_closes() {
     let w = Workspace::new();
     w.write("compounds/linear_test.toml", LINEAR_COMPOUND);

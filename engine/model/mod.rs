@@ -186,8 +186,11 @@ impl Model {
         for d in &self.dissolutions {
             d.rhs(y, dy);
         }
+        // An infusion runs on (start, end]: at a solver stop the right-hand side belongs to the
+        // segment that ends there (as the release hazard does), so the step that ends at the
+        // infusion's start does not already take some of it in.
         for inf in &self.infusions {
-            if t >= inf.start_h && t < inf.end_h {
+            if t > inf.start_h && t <= inf.end_h {
                 dy[inf.state] += inf.rate_mg_per_h;
             }
         }
