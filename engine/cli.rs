@@ -24,12 +24,14 @@ pub enum Command {
         /// Output folder (default out/<scenario file stem>).
         #[arg(long)]
         out: Option<PathBuf>,
-        #[arg(long)]
-        subjects: Option<usize>,
+        /// Number of virtual subjects (overrides the scenario's `subjects.count`; at least 1).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        subjects: Option<u32>,
         #[arg(long)]
         seed: Option<u64>,
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads (at least 1; default: all cores).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+        threads: Option<u32>,
     },
     /// Validate physiology, compound or scenario files; exit 1 on the first error.
     Check {
@@ -257,7 +259,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         } => {
             if let Some(t) = threads {
                 let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
+                    .num_threads(t as usize)
                     .build_global();
             }
             let (s, lib, label) = Library::scenario(&scenario)?;
@@ -267,7 +269,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 .unwrap_or_else(|| "scenario".into());
             let dir = out.unwrap_or_else(|| PathBuf::from("out").join(stem));
             let opts = RunOptions {
-                subjects,
+                subjects: subjects.map(|n| n as usize),
                 seed,
                 ..Default::default()
             };

@@ -122,6 +122,17 @@ fn negative_amount_is_rejected() {
 }
 
 #[test]
+fn a_population_of_no_subjects_is_rejected() {
+    // count = 0 panicked (index out of bounds) in the population run.
+    let text = GOOD.replace(
+        "physiology = \"adult_male_european\"",
+        "population = \"european\"\ncount = 0",
+    );
+    assert!(text.contains("count = 0"), "GOOD changed: update this test");
+    expect_error(&text, &["subjects.count", "from 1 to 1000000", "got 0"]);
+}
+
+#[test]
 fn vanishing_amount_is_rejected() {
     // A 1e-300 mg dose ran and printed an AUC ratio of 1.5e300 from round-off.
     expect_error(

@@ -501,6 +501,15 @@ impl Scenario {
                 "applies to a virtual population (`population = \"european\"`), but `physiology` simulates one individual: remove it (for one patient give `sex`, \"male\" or \"female\")",
             ));
         }
+        if let Some(n) = self.subjects.count {
+            if !(1..=1_000_000).contains(&n) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "subjects.count",
+                    format!("must be a number of virtual subjects from 1 to 1000000, got {n}"),
+                ));
+            }
+        }
         if let Some(f) = self.subjects.female_fraction {
             c.fraction("subjects.female_fraction", f)?;
         }
