@@ -192,6 +192,19 @@ fn zero_length_simulation_is_rejected() {
 }
 
 #[test]
+fn endless_simulation_is_rejected() {
+    // end_h = 1e308 panicked (capacity overflow) building the output grid.
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = 1e308"),
+        &["simulation.end_h", "at most 100000 h", "got 1e308"],
+    );
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = 12\noutput_step_h = 1e-9"),
+        &["simulation.output_step_h", "1000000 output times"],
+    );
+}
+
+#[test]
 fn dose_after_end_is_rejected() {
     expect_error(
         &GOOD.replace("at_h = 0", "at_h = 24"),

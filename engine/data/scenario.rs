@@ -260,6 +260,11 @@ impl Dose {
     }
 }
 
+/// Longest simulation accepted (h): about 11 years.
+pub const MAX_END_H: f64 = 100_000.0;
+/// Most regular output times accepted (end_h / output_step_h).
+pub const MAX_OUTPUT_TIMES: f64 = 1_000_000.0;
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Simulation {
@@ -547,8 +552,28 @@ impl Scenario {
                 ),
             ));
         }
+        if end > MAX_END_H {
+            return Err(PbpkError::invalid(
+                path,
+                "simulation.end_h",
+                format!(
+                    "must be at most {MAX_END_H} h (about 11 years), got {}",
+                    crate::data::show(end)
+                ),
+            ));
+        }
         if let Some(s) = self.simulation.output_step_h {
             c.positive("simulation.output_step_h", s)?;
+            if end / s > MAX_OUTPUT_TIMES {
+                return Err(PbpkError::invalid(
+                    path,
+                    "simulation.output_step_h",
+                    format!(
+                        "gives more than {MAX_OUTPUT_TIMES} output times over end_h: use a step of at least {} h",
+                        crate::data::show(end / MAX_OUTPUT_TIMES)
+                    ),
+                ));
+            }
             if s > end {
                 return Err(PbpkError::invalid(
                     path,
@@ -623,6 +648,13 @@ impl Scenario {
                 c.non_negative(&f("at_h"), d.at_h)?;
                 if d.times == 0 {
                     return Err(PbpkError::invalid(path, f("times"), "must be at least 1"));
+                }
+                if d.times > 100_000 {
+                    return Err(PbpkError::invalid(
+                        path,
+                        f("times"),
+                        format!("must be at most 100000 administrations, got {}", d.times),
+                    ));
                 }
                 match d.every_h {
                     Some(e) => c.positive(&f("every_h"), e)?,
