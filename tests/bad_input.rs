@@ -142,6 +142,22 @@ fn vanishing_amount_is_rejected() {
 }
 
 #[test]
+fn absurd_permeability_is_rejected() {
+    // A Peff of 1e308 cm/s made the absorption so stiff that a run took minutes.
+    expect_compound_line_error(
+        "lisinopril",
+        "peff_cm_per_s = { value = 0.22e-4",
+        "peff_cm_per_s = { value = 1e308",
+        &[
+            "lisinopril.toml",
+            "absorption.peff_cm_per_s",
+            "0.1 cm/s",
+            "got 1e308",
+        ],
+    );
+}
+
+#[test]
 fn absurd_hill_coefficient_is_rejected() {
     // A Hill coefficient of 1e308 ended in a solver error naming no file or field.
     expect_compound_line_error(
