@@ -278,9 +278,10 @@ macro_rules! phase_with {
             if stop == last {
                 break;
             }
-            record_stop(rec, stop, full, jumps_at(jumps, stop).next().is_some());
-            if jumps_at(jumps, stop).next().is_some() {
-                let mut y = y_stop;
+            let jumped = jumps_at(jumps, stop).next().is_some();
+            record_stop(rec, stop, full, jumped);
+            let mut y = y_stop;
+            if jumped {
                 for (i, a) in jumps_at(jumps, stop) {
                     // A phase ends at any jump into a state outside it.
                     y[sys.local[i].expect("jump into an active state")] += a;
@@ -290,20 +291,17 @@ macro_rules! phase_with {
                     t: stop,
                     y: full.clone(),
                 });
-                sys.rhs(&y, just_after(stop), &mut dy);
-                let state = solver.state_mut();
-                for i in 0..n {
-                    state.y[i] = y[i];
-                    state.dy[i] = dy[i];
-                }
+            }
+            // Restart from the rates just after the stop: the state after a jump, or a rate
+            // that switches there (an infusion or a release starting or ending).
+            sys.rhs(&y, just_after(stop), &mut dy);
+            let state = solver.state_mut();
+            for i in 0..n {
+                state.y[i] = y[i];
+                state.dy[i] = dy[i];
+            }
+            if jumped {
                 *state.h = state.h.min(1e-3);
-            } else {
-                // Rate discontinuity only (infusion start or end): refresh dy.
-                sys.rhs(&y_stop, just_after(stop), &mut dy);
-                let state = solver.state_mut();
-                for (i, d) in dy.iter().enumerate() {
-                    state.dy[i] = *d;
-                }
             }
         }
         Ok::<(), PbpkError>(())

@@ -812,10 +812,9 @@ impl Compound {
                     // Measured human jejunal Peff reach about 1e-3 cm/s; far above that the
                     // absorption rate constant only makes the system needlessly stiff (a
                     // Peff of 1e308 ran for minutes).
-                    c.within(
+                    c.at_most(
                         "absorption.peff_cm_per_s.value",
                         p.value,
-                        0.0,
                         0.1,
                         "cm/s (measured human jejunal values reach about 1e-3)",
                     )?;
@@ -1004,16 +1003,12 @@ impl Compound {
                     c.non_negative(&f("emax"), *emax)?;
                     c.affinity_umol(&f("ec50_umol_per_l"), *ec50_umol_per_l)?;
                     c.positive(&f("hill"), *hill)?;
-                    if *hill > 10.0 {
-                        return Err(PbpkError::invalid(
-                            path,
-                            f("hill"),
-                            format!(
-                                "must be at most 10 (induction Hill coefficients are about 0.5-3), got {}",
-                                crate::data::show(*hill)
-                            ),
-                        ));
-                    }
+                    c.at_most(
+                        &f("hill"),
+                        *hill,
+                        10.0,
+                        "(induction Hill coefficients are about 0.5-3)",
+                    )?;
                     (fu_inc, source)
                 }
             };

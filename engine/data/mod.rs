@@ -66,22 +66,28 @@ impl Check<'_> {
         }
         Ok(())
     }
+    /// A number no larger than `max` (`what` names the unit, and why, in words).
+    pub fn at_most(&self, field: &str, v: f64, max: f64, what: &str) -> Result<()> {
+        if v > max {
+            return Err(PbpkError::invalid(
+                self.path,
+                field,
+                format!("must be at most {} {what}, got {}", show(max), show(v)),
+            ));
+        }
+        Ok(())
+    }
     /// A binding or half-saturation constant (umol/L): > 0 and at most 1 mol/L, beyond
     /// which no drug binds at any attainable concentration (such a constant only underflows
     /// the rates it divides).
     pub fn affinity_umol(&self, field: &str, v: f64) -> Result<()> {
         self.positive(field, v)?;
-        if v > MAX_AFFINITY_UMOL_PER_L {
-            return Err(PbpkError::invalid(
-                self.path,
-                field,
-                format!(
-                    "must be at most {MAX_AFFINITY_UMOL_PER_L} umol/L (1 mol/L), got {}: a weaker binding is none at all; leave the pathway or interaction out",
-                    show(v)
-                ),
-            ));
-        }
-        Ok(())
+        self.at_most(
+            field,
+            v,
+            MAX_AFFINITY_UMOL_PER_L,
+            "umol/L (1 mol/L: a weaker binding is none at all; leave the pathway or interaction out)",
+        )
     }
     /// A finite number in [lo, hi] (`what` names the unit and the range in words).
     pub fn within(&self, field: &str, v: f64, lo: f64, hi: f64, what: &str) -> Result<()> {

@@ -552,16 +552,7 @@ impl Scenario {
                 ),
             ));
         }
-        if end > MAX_END_H {
-            return Err(PbpkError::invalid(
-                path,
-                "simulation.end_h",
-                format!(
-                    "must be at most {MAX_END_H} h (about 11 years), got {}",
-                    crate::data::show(end)
-                ),
-            ));
-        }
+        c.at_most("simulation.end_h", end, MAX_END_H, "h (about 11 years)")?;
         if let Some(s) = self.simulation.output_step_h {
             c.positive("simulation.output_step_h", s)?;
             if end / s > MAX_OUTPUT_TIMES {
@@ -649,13 +640,7 @@ impl Scenario {
                 if d.times == 0 {
                     return Err(PbpkError::invalid(path, f("times"), "must be at least 1"));
                 }
-                if d.times > 100_000 {
-                    return Err(PbpkError::invalid(
-                        path,
-                        f("times"),
-                        format!("must be at most 100000 administrations, got {}", d.times),
-                    ));
-                }
+                c.at_most(&f("times"), d.times as f64, 100_000.0, "administrations")?;
                 match d.every_h {
                     Some(e) => c.positive(&f("every_h"), e)?,
                     None if d.times > 1 => {
