@@ -6,7 +6,7 @@
 use crate::data::compound::{Compound, Formulation};
 use crate::data::physiology::{Physiology, GUT_SEGMENTS};
 use crate::data::scenario::{Arm, Route};
-use crate::model::gut::{Dissolution, Release, ReleaseShape};
+use crate::model::gut::{release_window, Dissolution, Release, ReleaseShape};
 use crate::model::{Infusion, Model};
 
 /// An instantaneous addition of `amount_mg` to `state` at `t_h`.
@@ -164,13 +164,13 @@ impl Regimen {
     pub fn release_breakpoints(&self) -> Vec<f64> {
         let mut b = Vec::new();
         for (k, f, _) in &self.solids {
-            let ends: Vec<f64> = match release_profile(f) {
-                Some((lag, ReleaseShape::ZeroOrder { duration_h })) => vec![lag, lag + duration_h],
-                Some((lag, ReleaseShape::Weibull { .. })) => vec![lag],
-                None => vec![],
+            let Some((lag, shape)) = release_profile(f) else {
+                continue;
             };
             for t in self.dose_times(*k) {
-                b.extend(ends.iter().map(|e| t + e));
+                let (start, end) = release_window(t, lag, shape);
+                b.push(start);
+                b.extend(end);
             }
         }
         b

@@ -49,31 +49,36 @@ impl Release {
         let Some(&t0) = dose_times.iter().rev().find(|&&d| d <= t) else {
             return 0.0;
         };
-        // Start and end are computed exactly as the solver's breakpoints are
-        // (`Regimen::release_breakpoints`: dose time + lag, dose time + (lag + D)), so the
-        // hazard switches exactly at a stop: off at the stop itself, on after it. With
-        // t - t0 - lag instead, rounding could switch it on at the stop that ends the lag, and
-        // a lag of 2.06 h after a dose at 216 h leaked 2.4e-5 of the dose from the mass balance
-        // at the population tolerance.
-        let start = t0 + self.lag_h;
+        // The hazard switches at the very times the solver stops at (`release_window`): off
+        // at the stop itself, on after it. With t - t0 - lag instead, rounding could switch it
+        // on at the stop that ends the lag, and a lag of 2.06 h after a dose at 216 h leaked
+        // 2.4e-5 of the dose from the mass balance at the population tolerance.
+        let (start, end) = release_window(t0, self.lag_h, self.shape);
         if t <= start {
             return 0.0;
         }
         let tau = t - start;
-        let h = match self.shape {
-            ReleaseShape::Weibull { td_h, beta } => beta / td_h * (tau / td_h).powf(beta - 1.0),
-            // Past lag + D nothing is left to release; the capped hazard empties any rest.
-            ReleaseShape::ZeroOrder { duration_h } => {
-                let end = t0 + (self.lag_h + duration_h);
-                if t < end {
-                    1.0 / (end - t)
-                } else {
-                    MAX_RELEASE_RATE_PER_H
-                }
+        let h = match (self.shape, end) {
+            (ReleaseShape::Weibull { td_h, beta }, _) => {
+                beta / td_h * (tau / td_h).powf(beta - 1.0)
             }
+            (ReleaseShape::ZeroOrder { .. }, Some(end)) if t < end => 1.0 / (end - t),
+            // Past lag + D nothing is left to release; the capped hazard empties any rest.
+            (ReleaseShape::ZeroOrder { .. }, _) => MAX_RELEASE_RATE_PER_H,
         };
         h.min(MAX_RELEASE_RATE_PER_H)
     }
+}
+
+/// When a product dosed at `t0` starts to release, and (zero order) when it has delivered
+/// its dose: the solver stops at exactly these times (`Regimen::release_breakpoints`) and
+/// the hazard switches at them, so both take them from here.
+pub fn release_window(t0: f64, lag_h: f64, shape: ReleaseShape) -> (f64, Option<f64>) {
+    let end = match shape {
+        ReleaseShape::ZeroOrder { duration_h } => Some(t0 + (lag_h + duration_h)),
+        ReleaseShape::Weibull { .. } => None,
+    };
+    (t0 + lag_h, end)
 }
 
 #[derive(Debug, Clone, Copy, serde::Serialize)]
