@@ -18,7 +18,7 @@ use crate::data::library::{Kind, Library, Override};
 use crate::data::scenario::Scenario;
 use crate::error::Result;
 use crate::report::summary::Summary;
-use crate::run::{prepare, run_arms, RunOptions};
+use crate::run::{prepare, run_arms, Prepared, RunOptions};
 use rayon::prelude::*;
 
 /// One predicted quantity: an interaction ratio, an observed metric, or (when the scenario
@@ -174,12 +174,25 @@ fn values_for(outputs: &[Output], s: &Summary) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Run the analysis.
+/// Run the analysis: the files' values first, then each alternative set.
 pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
-    let opts = RunOptions::default();
     let p = prepare(s, lib, label)?;
-    let base = run_arms(s, &p, &opts)?;
-    let with_base: Vec<(Output, Option<f64>)> = outputs_of(&base);
+    let base = run_arms(s, &p, &RunOptions::default())?;
+    analyse_from(s, lib, label, &p, &base)
+}
+
+/// The analysis around a run of the files' values already made (`base`, from `run_arms`
+/// or `crate::run::arms_summary` of the same scenario with default options), so that a
+/// caller who has run the scenario (`pbpk qualify`) does not run it twice.
+pub fn analyse_from(
+    s: &Scenario,
+    lib: &Library,
+    label: &str,
+    p: &Prepared,
+    base: &Summary,
+) -> Result<Analysis> {
+    let opts = RunOptions::default();
+    let with_base: Vec<(Output, Option<f64>)> = outputs_of(base);
     let outputs: Vec<Output> = with_base.iter().map(|(o, _)| o.clone()).collect();
     let mut runs = vec![Run {
         compound: None,

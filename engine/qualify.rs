@@ -9,7 +9,7 @@
 
 use crate::data::library::{Kind, Library};
 use crate::error::{PbpkError, Result};
-use crate::run::{run_scenario, RunOptions};
+use crate::run::{arms_summary, run_scenario_prepared, RunOptions};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -103,11 +103,14 @@ pub fn run_suite() -> Result<Vec<Row>> {
                 return Ok(Vec::new());
             }
             let population = s.subjects.population.is_some();
-            let r = run_scenario(&s, &lib, &label, &RunOptions::default())?;
+            let (r, p) = run_scenario_prepared(&s, &lib, &label, &RunOptions::default())?;
             // Predictions over the compounds' published alternative sets, where there are any
-            // (reference individuals only).
+            // (reference individuals only), around the run just made.
             let alternatives = if !population && !r.summary.alternatives_listed.is_empty() {
-                Some(crate::alternatives::analyse(&s, &lib, &label)?)
+                let base = arms_summary(&s, &p, &r.arms);
+                Some(crate::alternatives::analyse_from(
+                    &s, &lib, &label, &p, &base,
+                )?)
             } else {
                 None
             };

@@ -560,6 +560,16 @@ pub fn run_scenario(
     label: &str,
     opts: &RunOptions,
 ) -> Result<RunResult> {
+    run_scenario_prepared(s, lib, label, opts).map(|(r, _)| r)
+}
+
+/// `run_scenario`, also returning the prepared scenario (compounds, model) it ran.
+pub fn run_scenario_prepared(
+    s: &Scenario,
+    lib: &Library,
+    label: &str,
+    opts: &RunOptions,
+) -> Result<(RunResult, Prepared)> {
     let p = prepare(s, lib, label)?;
     let mut r = if p.population.is_some() {
         crate::trial::run_population(s, &p, opts)?
@@ -583,7 +593,7 @@ pub fn run_scenario(
     };
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
-    Ok(r)
+    Ok((r, p))
 }
 
 /// The known limitations of every compound the scenario uses (metabolites included).
@@ -648,6 +658,11 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
 pub fn run_arms(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Summary> {
     let (arms, _) = run_all_arms(s, p, opts)?;
     Ok(summarise_run(s, &p.physiology, &arms))
+}
+
+/// The summary `run_arms` gives, from arms already run for the prepared individual.
+pub fn arms_summary(s: &Scenario, p: &Prepared, arms: &[ArmRun]) -> Summary {
+    summarise_run(s, &p.physiology, arms)
 }
 
 /// Arms in order, each starting from an earlier one where they share their history.
