@@ -195,6 +195,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         } => {
             let (s, lib, label) = Library::scenario(&scenario)?;
             let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "sensitivity"));
+            crate::report::check_output_folder(&dir)?;
             let a = crate::sensitivity::analyse(&s, &lib, &label, delta, &param)?;
             crate::report::sensitivity::write(&a, &dir)?;
             print!("{}", a.table(top));
@@ -207,6 +208,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Alternatives { scenario, out } => {
             let (s, lib, label) = Library::scenario(&scenario)?;
             let dir = out.unwrap_or_else(|| analysis_dir(&scenario, "alternatives"));
+            crate::report::check_output_folder(&dir)?;
             let a = crate::alternatives::analyse(&s, &lib, &label)?;
             crate::report::alternatives::write(&a, &dir)?;
             print!("{}", a.table());
@@ -268,6 +270,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_else(|| "scenario".into());
             let dir = out.unwrap_or_else(|| PathBuf::from("out").join(stem));
+            crate::report::check_output_folder(&dir)?;
             let opts = RunOptions {
                 subjects: subjects.map(|n| n as usize),
                 seed,

@@ -804,3 +804,59 @@ fn a_limitation_must_say_what_and_show_its_evidence() {
         &["amlodipine.toml", "limitation[0].evidence", "scenarios"],
     );
 }
+
+/// `--out` names a folder the run replaces whole: a folder holding the user's own files, the
+/// current directory, or a file is refused before anything is simulated or deleted, and a
+/// failure leaves no temporary folder behind; an earlier run's output folder is replaced.
+#[test]
+fn output_folder_that_would_delete_user_files_is_refused() {
+    let w = Workspace::new();
+    let proj = w.dir.path().join("proj");
+    let scenario = w.write("proj/s.toml", GOOD);
+    let notes = w.write("proj/notes.txt", "mine");
+    let run = |out: &str, cwd: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_pbpk"))
+            .args(["run", scenario.to_str().unwrap(), "--out", out])
+            .current_dir(cwd)
+            .output()
+            .unwrap()
+    };
+    // The scenario's own folder (holds files pbpk did not write), by path and as ".".
+    for (out, cwd) in [
+        (proj.to_str().unwrap(), w.dir.path()),
+        (".", proj.as_path()),
+    ] {
+        let o = run(out, cwd);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "--out {out} must be refused");
+        assert!(
+            err.contains("--out"),
+            "the error must say what to do: {err}"
+        );
+        assert!(
+            scenario.exists() && notes.exists(),
+            "user files must survive"
+        );
+    }
+    // The folder holding the current directory.
+    let o = run(w.dir.path().to_str().unwrap(), proj.as_path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("current directory"));
+    // A file.
+    let file = w.write("afile", "x");
+    let o = run(file.to_str().unwrap(), w.dir.path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a folder"));
+    let partial = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("partial"));
+    assert!(!partial, "no temporary folder may be left behind");
+    // A new folder, then the same folder again (an earlier run's outputs are replaced).
+    let out = w.dir.path().join("results");
+    for _ in 0..2 {
+        let o = run(out.to_str().unwrap(), w.dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(out.join("summary.json").exists() && out.join(".pbpk-output").exists());
+    }
+}

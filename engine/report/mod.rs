@@ -14,7 +14,7 @@ pub mod summary;
 
 use crate::error::{PbpkError, Result};
 use crate::run::RunResult;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The output error for a CSV file at `path` (every CSV writer maps its errors with it).
 pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> PbpkError + '_ {
@@ -49,19 +49,33 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
     })
 }
 
+/// Name of the marker file every output folder gets, so that a later run knows the folder
+/// is pbpk's to replace.
+pub(crate) const OUTPUT_MARKER: &str = ".pbpk-output";
+
+/// Files by which an output folder written before the marker existed is recognised.
+const OUTPUT_FILES: [&str; 4] = [
+    "summary.json",
+    "qualification.md",
+    "sensitivity.csv",
+    "alternatives.csv",
+];
+
 /// Fill the folder `dir` all-or-nothing: `fill` writes into a sibling temporary folder that
 /// replaces `dir` only when it succeeded; on failure the temporary folder is removed and
-/// `dir` is left as it was.
+/// `dir` is left as it was. Because the old `dir` is deleted, `dir` must be new, empty, or a
+/// folder pbpk wrote (it holds the marker file or an earlier run's outputs), and must not
+/// hold the current directory: anything else is refused before a file is touched.
 pub(crate) fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let out_err = |path: &Path, e: &dyn std::fmt::Display| PbpkError::Output {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    let dir = check_output_folder(dir)?;
     let parent = dir
         .parent()
-        .filter(|p| !p.as_os_str().is_empty())
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+        .ok_or_else(|| out_err(&dir, &"the output folder cannot be the file-system root"))?;
     std::fs::create_dir_all(&parent).map_err(|e| out_err(&parent, &e))?;
     let name = dir
         .file_name()
@@ -70,13 +84,94 @@ pub(crate) fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| out_err(&tmp, &e))?;
-    if let Err(e) = fill(&tmp) {
+    let filled = fill(&tmp).and_then(|()| {
+        let marker = tmp.join(OUTPUT_MARKER);
+        std::fs::write(
+            &marker,
+            "written by pbpk; the next run into this folder replaces it\n",
+        )
+        .map_err(|e| out_err(&marker, &e))
+    });
+    let swapped = filled.and_then(|()| {
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| out_err(&dir, &e))?;
+        }
+        std::fs::rename(&tmp, &dir).map_err(|e| out_err(&dir, &e))
+    });
+    if swapped.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
     }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| out_err(dir, &e))?;
+    swapped
+}
+
+/// The absolute path of output folder `dir` (so that `.`, `..` and a trailing `/` have a
+/// real name and parent), or an error if replacing it would delete anything pbpk did not
+/// write. Commands call it before they simulate, so a bad `--out` fails at once.
+pub(crate) fn check_output_folder(dir: &Path) -> Result<std::path::PathBuf> {
+    let absolute = if dir.exists() {
+        dir.canonicalize()
+    } else {
+        std::path::absolute(dir)
     }
-    std::fs::rename(&tmp, dir).map_err(|e| out_err(dir, &e))?;
-    Ok(())
+    .map_err(|e| PbpkError::Output {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    check_replaceable(&absolute)?;
+    Ok(absolute)
+}
+
+/// Refuse an output folder whose replacement would delete anything pbpk did not write.
+fn check_replaceable(dir: &Path) -> Result<()> {
+    let refuse = |why: String| {
+        Err(PbpkError::Output {
+            path: dir.to_path_buf(),
+            message: format!(
+                "{why}; a run replaces its whole output folder, so give --out a new or empty folder (or one an earlier pbpk run wrote), e.g. --out {}",
+                dir.join("out").display()
+            ),
+        })
+    };
+    if let Ok(cwd) = std::env::current_dir().and_then(|c| c.canonicalize()) {
+        if cwd.starts_with(dir) {
+            return refuse("this folder is (or contains) the current directory".into());
+        }
+    }
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(PbpkError::Output {
+            path: dir.to_path_buf(),
+            message: "this path is a file, not a folder: give --out a new or empty folder".into(),
+        });
+    }
+    let entries: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| PbpkError::Output {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    // A folder written before the marker existed: an earlier run's outputs and nothing
+    // else (only the kinds of file pbpk writes).
+    let legacy = entries.iter().any(|n| OUTPUT_FILES.contains(&n.as_str()))
+        && entries.iter().all(|n| {
+            [".json", ".csv", ".png", ".svg", ".md"]
+                .iter()
+                .any(|ext| n.ends_with(ext))
+        });
+    let ours = entries.iter().any(|n| n == OUTPUT_MARKER) || legacy;
+    if entries.is_empty() || ours {
+        return Ok(());
+    }
+    let mut shown: Vec<&str> = entries.iter().map(String::as_str).take(3).collect();
+    if entries.len() > 3 {
+        shown.push("...");
+    }
+    refuse(format!(
+        "this folder holds files pbpk did not write ({})",
+        shown.join(", ")
+    ))
 }
