@@ -425,6 +425,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             "[children] grows children from one adult reference physiology file: name it in subjects.physiology (e.g. \"adult_male_european\"), not a population",
         ));
     }
+    set_fitted_livers(&mut compounds, lib)?;
     if let Some(reference) = &child_reference {
         for (c, _) in compounds.iter_mut() {
             *c = crate::trial::scale_fu(c, &physiology, reference);
@@ -561,6 +562,53 @@ pub fn run_scenario(
     opts: &RunOptions,
 ) -> Result<RunResult> {
     run_scenario_prepared(s, lib, label, opts).map(|(r, _)| r)
+}
+
+/// Give every fitted hepatic clearance the amount of its enzyme (or microsomal protein) in
+/// the liver it was fitted in (`fitted_physiology`, default the reference man), so that any
+/// individual scales it by its own (`clearance::enzyme_pathways`).
+fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Result<()> {
+    let mut livers: Vec<(String, Physiology)> = Vec::new();
+    for (c, clabel) in compounds.iter_mut() {
+        for (i, e) in c.elimination.iter_mut().enumerate() {
+            let crate::data::compound::Elimination::HepaticFitted {
+                enzyme,
+                fitted_physiology,
+                fitted_liver_amount,
+                ..
+            } = e
+            else {
+                continue;
+            };
+            let name = fitted_physiology
+                .clone()
+                .unwrap_or_else(|| "adult_male_european".into());
+            let field = format!("elimination[{i}].fitted_physiology");
+            if !livers.iter().any(|(n, _)| *n == name) {
+                let r = lib.resolve(Kind::Physiology, &name, clabel, &field)?;
+                if Population::is_population(&r.text) {
+                    return Err(PbpkError::invalid(
+                        clabel,
+                        &field,
+                        format!("\"{name}\" is a population; name the individual physiology file the clearance was fitted in (e.g. \"adult_male_european\")"),
+                    ));
+                }
+                livers.push((name.clone(), Physiology::parse(&r.label(), &r.text)?));
+            }
+            let liver = &livers.iter().find(|(n, _)| *n == name).unwrap().1;
+            if let Some(e) = enzyme.as_deref() {
+                if let Some(listed) = liver.enzyme_case_mismatch(e) {
+                    return Err(PbpkError::invalid(
+                        clabel,
+                        &format!("elimination[{i}].enzyme"),
+                        format!("\"{e}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?"),
+                    ));
+                }
+            }
+            *fitted_liver_amount = Some(liver.fitted_liver_amount(enzyme.as_deref()));
+        }
+    }
+    Ok(())
 }
 
 /// `run_scenario`, also returning the prepared scenario (compounds, model) it ran.

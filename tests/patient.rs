@@ -499,3 +499,89 @@ fn implausible_target_doses_are_warned_about() {
     let w = run(1.2 * auc_tau, "round_to_mg = 100", "d.toml").warnings;
     assert!(w.iter().any(|w| w.contains("more than 1.5-fold")), "{w:?}");
 }
+
+/// A fitted hepatic clearance (`hepatic_fitted`) belongs to the liver it was fitted in: an
+/// individual with twice that liver's CYP3A4 clears amlodipine (fitted, attributed to
+/// CYP3A4) faster, and exactly as fast as the reference when the file says the fit was made
+/// in that very physiology (`fitted_physiology`); a wrongly cased enzyme name is an error.
+#[test]
+fn fitted_hepatic_clearance_scales_with_the_individuals_enzyme() {
+    let w = Workspace::new();
+    let male =
+        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let doubled = male.replacen(
+        "abundance_pmol_per_mg = 108.0",
+        "abundance_pmol_per_mg = 216.0",
+        1,
+    );
+    assert_ne!(doubled, male, "the CYP3A4 abundance line moved");
+    w.write("physiologies/double_cyp3a4.toml", &doubled);
+    let amlodipine = std::fs::read_to_string(repo().join("compounds/amlodipine.toml")).unwrap();
+    let refitted = amlodipine.replacen(
+        "clint_u_l_per_h = 1537.0",
+        "clint_u_l_per_h = 1537.0\nfitted_physiology = \"double_cyp3a4\"",
+        1,
+    );
+    assert_ne!(refitted, amlodipine);
+    w.write(
+        "compounds/amlodipine_refit.toml",
+        &refitted.replacen("name = \"amlodipine\"", "name = \"amlodipine_refit\"", 1),
+    );
+    let dose = |c: &str| {
+        format!("{{ compound = \"{c}\", route = \"iv_infusion\", mg = 10, duration_h = 0.5, at_h = 0 }}")
+    };
+    let auc = |physiology: &str, compound: &str| {
+        let p = w.write(
+            "s.toml",
+            &scenario(
+                &format!("physiology = \"{physiology}\""),
+                &dose(compound),
+                400.0,
+            ),
+        );
+        let r = run_path(&p, &RunOptions::default());
+        r.summary.arms[0].compounds[0]
+            .auc_inf_mg_h_per_l
+            .as_ref()
+            .unwrap()
+            .median
+    };
+    let reference = auc("adult_male_european", "amlodipine");
+    let doubled_enzyme = auc("double_cyp3a4", "amlodipine");
+    let fitted_there = auc("double_cyp3a4", "amlodipine_refit");
+    println!("AUC_inf: reference {reference}, 2x CYP3A4 {doubled_enzyme}, fitted in the 2x liver {fitted_there}");
+    // Well-stirred expectation (amlodipine's file): fu CLint 38.4 -> 76.8 L/h with Q 98 L/h
+    // takes hepatic CL from 27.6 to 43.1 L/h, total CL from 30.7 to 46.2 L/h: AUC x 0.665.
+    let ratio = doubled_enzyme / reference;
+    assert!(
+        (0.62..0.71).contains(&ratio),
+        "AUC ratio {ratio}, expected about 0.665"
+    );
+    assert!(
+        (fitted_there / reference - 1.0).abs() < 1e-6,
+        "{fitted_there} vs {reference}"
+    );
+
+    let typo = amlodipine.replacen("enzyme = \"CYP3A4\"", "enzyme = \"cyp3a4\"", 1);
+    w.write(
+        "compounds/amlodipine_typo.toml",
+        &typo.replacen("name = \"amlodipine\"", "name = \"amlodipine_typo\"", 1),
+    );
+    let p = w.write(
+        "s.toml",
+        &scenario(
+            "physiology = \"adult_male_european\"",
+            &dose("amlodipine_typo"),
+            24.0,
+        ),
+    );
+    let (s, lib, label) = Library::scenario(p.to_str().unwrap()).unwrap();
+    let err = pbpk::run::run_scenario(&s, &lib, &label, &RunOptions::default())
+        .err()
+        .expect("a wrongly cased enzyme must be rejected")
+        .to_string();
+    assert!(
+        err.contains("elimination[0].enzyme") && err.contains("\"CYP3A4\""),
+        "{err}"
+    );
+}

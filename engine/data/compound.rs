@@ -264,6 +264,17 @@ pub enum Elimination {
         clint_u_l_per_h: f64,
         fitted_to: String,
         source: String,
+        /// The physiology whose liver the clearance was fitted in (default the reference
+        /// man, `adult_male_european`). Any other individual (a woman, a child, a virtual
+        /// subject) scales the clearance by its own amount of the enzyme against that liver's
+        /// (microsomal protein, MPPGL x liver mass, when the enzyme is not one the
+        /// physiology lists, e.g. AADAC).
+        #[serde(default)]
+        fitted_physiology: Option<String>,
+        /// That liver's amount, set when the scenario is prepared (not read from the file):
+        /// pmol of the enzyme, or mg of microsomal protein.
+        #[serde(skip)]
+        fitted_liver_amount: Option<f64>,
     },
 }
 

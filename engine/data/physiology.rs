@@ -373,6 +373,26 @@ impl PhysiologyFile {
         self.organ("liver").volume_l * 1000.0 * self.enzymes.liver_density_g_per_ml
     }
 
+    /// The liver amount a fitted hepatic clearance scales with (`hepatic_fitted`): the
+    /// enzyme's amount in pmol when the physiology lists the enzyme, else the microsomal
+    /// protein in mg (MPPGL x liver mass), for an unnamed or unlisted enzyme.
+    pub fn fitted_liver_amount(&self, enzyme: Option<&str>) -> f64 {
+        enzyme
+            .and_then(|e| self.hepatic_enzyme_pmol(e))
+            .unwrap_or_else(|| self.enzymes.mppgl_mg_per_g * self.liver_mass_g())
+    }
+
+    /// The listed enzyme (hepatic or intestinal) whose name equals `name` but for letter
+    /// case, if `name` itself is not listed: a likely typo.
+    pub fn enzyme_case_mismatch(&self, name: &str) -> Option<&str> {
+        let listed = self.enzymes.liver.keys().chain(self.enzymes.gut.keys());
+        let mut same = listed.filter(|k| k.eq_ignore_ascii_case(name));
+        if self.enzymes.liver.contains_key(name) || self.enzymes.gut.contains_key(name) {
+            return None;
+        }
+        same.next().map(String::as_str)
+    }
+
     /// Hepatic amount of an enzyme in pmol: abundance x MPPGL x liver mass.
     pub fn hepatic_enzyme_pmol(&self, enzyme: &str) -> Option<f64> {
         self.enzymes.liver.get(enzyme).map(|e| {

@@ -180,9 +180,16 @@ pub fn enzyme_pathways(
             Elimination::HepaticFitted {
                 clint_u_l_per_h,
                 enzyme,
+                fitted_liver_amount,
                 ..
             } => {
                 if matches!(site, Site::Liver) {
+                    // Scaled from the liver it was fitted in by this individual's amount of
+                    // the enzyme (or microsomal protein): CLint = CLint,fit x A / A_fit.
+                    let scale = match fitted_liver_amount {
+                        Some(a) if *a > 0.0 => phys.fitted_liver_amount(enzyme.as_deref()) / a,
+                        _ => 1.0,
+                    };
                     out.push(Pathway {
                         label: enzyme.clone().unwrap_or_else(|| "fitted".into()),
                         enzyme: enzyme.clone(),
@@ -191,7 +198,7 @@ pub fn enzyme_pathways(
                             .and_then(|e| phys.hepatic_enzyme_pmol(e))
                             .unwrap_or(0.0),
                         kinetics: Kinetics::Linear {
-                            clint_u_l_per_h: *clint_u_l_per_h,
+                            clint_u_l_per_h: *clint_u_l_per_h * scale,
                         },
                         metabolite: None,
                         fitted: true,
