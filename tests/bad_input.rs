@@ -229,6 +229,18 @@ fn dose_after_end_is_rejected() {
 }
 
 #[test]
+fn infusion_running_past_end_is_rejected() {
+    // 48 h of infusion in a 12 h simulation would silently deliver a quarter of the dose.
+    expect_error(
+        &GOOD.replace(
+            "route = \"oral\", mg = 7.5, at_h = 0",
+            "route = \"iv_infusion\", mg = 7.5, duration_h = 48, at_h = 0",
+        ),
+        &["arm[0].dose[0].duration_h", "end_h", "48 h"],
+    );
+}
+
+#[test]
 fn bad_compound_file_is_rejected() {
     let bad = std::fs::read_to_string(repo().join("compounds/midazolam.toml"))
         .unwrap()
