@@ -393,3 +393,19 @@ fn hepatic_uptake_follows_the_extended_clearance_model() {
     );
     assert!((kpuu / ((pa + 400.0) / pa) - 1.0).abs() < 1e-3);
 }
+
+/// NCA of an IV-bolus-like profile: a spike 1000-fold above the rest that decays within
+/// minutes (the dose still in the venous blood pool), then two phases. The terminal slope
+/// must be the last phase's (0.15 /h): the quantification limit (0.1 % of the peak) refers to
+/// the peak from 5 min on, not to the spike, which would cut the fit off in the first hour.
+#[test]
+fn nca_terminal_slope_of_an_iv_bolus_ignores_the_initial_spike() {
+    let c = |t: f64| 1000.0 * (-60.0 * t).exp() + (-1.0 * t).exp() + 0.1 * (-0.15 * t).exp();
+    let mut t: Vec<f64> = vec![0.0, 0.001, 0.002, 0.005, 0.01, 0.02];
+    t.extend((1..=480).map(|i| i as f64 * 0.1));
+    let y: Vec<f64> = t.iter().map(|&x| c(x)).collect();
+    let r = pbpk::analysis::nca::nca(&t, &y, true);
+    let lz = r.lambda_z.expect("a terminal slope");
+    println!("lambda_z {lz} (terminal rate 0.15), t1/2 {:?}", r.t_half);
+    assert!((lz / 0.15 - 1.0).abs() < 0.02, "lambda_z {lz}");
+}

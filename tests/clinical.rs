@@ -72,8 +72,15 @@ fn rows() -> &'static [Row] {
 /// midpoints; its Cmax went from 2.19x to 1.98x, at the edge of 2-fold (the rate was found
 /// while looking into that miss; compounds/nifedipine.toml says so): PK metric 61 of 97
 /// (0.62 -> 0.63).
+/// Session 13: the terminal-slope fit's quantification limit (0.1 % of the peak) now refers
+/// to the highest concentration from 5 min after the dose instead of the venous spike just
+/// after an IV bolus, which had cut IV bolus profiles off in their distribution phase (an
+/// audit of the NCA found it: midazolam IV t1/2 fitted over 3.0-3.5 h). The 6.5-year-old's
+/// IV midazolam half-life went from 1.70 h to 3.12 h against 1.17 h (Payne 1989) and now
+/// misses: PK metric 60 of 97 (0.63 -> 0.62). A correction of the analysis, not a change of
+/// the model.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.63, 97),
+    ("PK metric", 0.62, 97),
     ("bioavailability", 0.89, 18),
     ("interaction ratio", 0.53, 28),
     ("PK metric (population median)", 0.43, 7),
@@ -81,7 +88,12 @@ const RECORDED: [(&str, f64, usize); 5] = [
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 53] = [
+const KNOWN_MISSES: [(&str, &str, &str); 54] = [
+    (
+        "pediatric_midazolam",
+        "0.05 mg/kg IV (child 6.5 y)/t_half_h",
+        "3.1 h vs 1.17 h (Payne 1989, children 3-10 y, 0.15 mg/kg): the model's terminal phase lengthens with time (adult midazolam IV: t1/2 2.3 h over 1-6 h, 4.6 h over 8-24 h) from drug returning out of fat and the other slowly perfused tissues; a 1980s assay sampling for a few hours sees the early part. Hidden until session 13 by an NCA artifact (the quantification limit referred to the venous spike after the bolus, cutting the fit at about 3 h); the study's CL (1.07x) and Vss are within 2-fold",
+    ),
     (
         "itraconazole_triazolam",
         "itraconazole 12 h before/auc_ratio",

@@ -7,10 +7,18 @@
 
 /// Adjusted-R² tolerance of the best-fit rule.
 const ADJ_R2_TOLERANCE: f64 = 1e-4;
-/// Concentrations below this fraction of Cmax are left out of the terminal-slope fit, as an
-/// assay's lower limit of quantification would leave them out (and as the solver's absolute
-/// tolerance makes them noise).
+/// Concentrations below this fraction of the peak are left out of the terminal-slope fit, as
+/// an assay's lower limit of quantification would leave them out (clinical assays span about
+/// three decades below the peak), so that the half-life is the one a study could measure,
+/// not that of a tail far below any assay (and as the solver's absolute tolerance makes such
+/// tails noise).
 pub const LLOQ_FRACTION_OF_CMAX: f64 = 1e-3;
+/// The peak that quantification limit refers to is the highest concentration from this long
+/// after the window start (h): the earliest sample of a typical IV bolus study (5 min). The
+/// model's venous plasma just after a bolus holds the whole dose in the venous blood pool, a
+/// spike no study samples; referring the limit to it cut IV bolus profiles off in their
+/// distribution phase (midazolam IV: t1/2 fitted over 3.0-3.5 h).
+pub const EARLIEST_SAMPLE_H: f64 = 5.0 / 60.0;
 /// Fewest points for a terminal-slope fit.
 const MIN_POINTS: usize = 3;
 
@@ -54,11 +62,22 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         .map(|i| trapezoid(t[i - 1], c[i - 1], t[i], c[i]))
         .sum();
     let c_last = c.last().copied().unwrap_or(0.0);
+    let sampled_peak = t
+        .iter()
+        .zip(c)
+        .filter(|(&ti, _)| n > 0 && ti >= t[0] + EARLIEST_SAMPLE_H)
+        .map(|(_, &ci)| ci)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let reference = if sampled_peak.is_finite() {
+        sampled_peak
+    } else {
+        cmax
+    };
     let lambda_z = if extrapolate {
         terminal_slope(
             &t[imax.min(n)..],
             &c[imax.min(n)..],
-            cmax * LLOQ_FRACTION_OF_CMAX,
+            reference * LLOQ_FRACTION_OF_CMAX,
         )
     } else {
         None
