@@ -426,6 +426,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         ));
     }
     set_fitted_livers(&mut compounds, lib)?;
+    check_interaction_enzymes(&compounds, &physiology)?;
     if let Some(reference) = &child_reference {
         for (c, _) in compounds.iter_mut() {
             *c = crate::trial::scale_fu(c, &physiology, reference);
@@ -611,6 +612,60 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
     Ok(())
 }
 
+/// An interaction naming an enzyme that matches one of the physiology's only in letter case
+/// is a typo that would silently remove the interaction: an error.
+fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology) -> Result<()> {
+    for (c, clabel) in compounds {
+        for (i, it) in c.interaction.iter().enumerate() {
+            if let Some(listed) = phys.enzyme_case_mismatch(it.enzyme()) {
+                return Err(PbpkError::invalid(
+                    clabel,
+                    &format!("interaction[{i}].enzyme"),
+                    format!(
+                        "\"{}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?",
+                        it.enzyme()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Interactions on an enzyme the physiology does not have act on nothing: say so, so that a
+/// misspelt name is not read as "no interaction".
+fn interaction_warnings(p: &Prepared) -> Vec<String> {
+    let phys = &p.physiology;
+    let mut out = Vec::new();
+    for (c, _) in &p.compounds {
+        for (i, it) in c.interaction.iter().enumerate() {
+            let e = it.enzyme();
+            if phys.enzymes.liver.contains_key(e) || phys.enzymes.gut.contains_key(e) {
+                continue;
+            }
+            let listed: Vec<&str> = phys
+                .enzymes
+                .liver
+                .keys()
+                .chain(
+                    phys.enzymes
+                        .gut
+                        .keys()
+                        .filter(|k| !phys.enzymes.liver.contains_key(*k)),
+                )
+                .map(String::as_str)
+                .collect();
+            out.push(format!(
+                "{}'s interaction[{i}] names enzyme \"{e}\", which the physiology {} does not have: it acts on nothing (the physiology has {})",
+                c.name,
+                phys.name,
+                listed.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 /// `run_scenario`, also returning the prepared scenario (compounds, model) it ran.
 pub fn run_scenario_prepared(
     s: &Scenario,
@@ -639,6 +694,7 @@ pub fn run_scenario_prepared(
         }
         r
     };
+    r.summary.warnings.extend(interaction_warnings(&p));
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
     Ok((r, p))

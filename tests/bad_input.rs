@@ -872,3 +872,38 @@ fn output_folder_that_would_delete_user_files_is_refused() {
         assert!(out.join("summary.json").exists() && out.join(".pbpk-output").exists());
     }
 }
+
+/// An interaction's enzyme name that matches a physiology enzyme only in letter case is an
+/// error naming the field and the right name; a name the physiology does not have at all
+/// runs (a compound may carry interactions on enzymes a user's physiology lacks) but warns
+/// that it acts on nothing, so a misspelling is not read as "no interaction".
+#[test]
+fn interaction_on_a_misspelt_enzyme_is_not_silent() {
+    let keto = std::fs::read_to_string(repo().join("compounds/ketoconazole.toml")).unwrap();
+    let with = |enzyme: &str| {
+        keto.replacen(
+            "type = \"competitive\"\nenzyme = \"CYP3A4\"",
+            &format!("type = \"competitive\"\nenzyme = \"{enzyme}\""),
+            1,
+        )
+    };
+    assert_ne!(with("x"), keto, "the interaction block moved");
+    let scenario = GOOD.replace(
+        "dose = [ { compound = \"midazolam\"",
+        "dose = [ { compound = \"ketoconazole\", route = \"oral\", mg = 400, at_h = 0 }, { compound = \"midazolam\"",
+    );
+    expect_error_with(
+        &scenario,
+        &[("compounds/ketoconazole.toml", &with("cyp3a4"))],
+        &["interaction[0].enzyme", "did you mean \"CYP3A4\""],
+    );
+    let (ok, err, _) = run_scenario_text(
+        &scenario,
+        &[("compounds/ketoconazole.toml", &with("CYP3A"))],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warning") && err.contains("\"CYP3A\"") && err.contains("acts on nothing"),
+        "{err}"
+    );
+}
