@@ -745,6 +745,13 @@ pub fn print_result(r: &RunResult) {
                 e.min_fraction,
                 e.max_fraction,
             );
+            if (e.min_fraction - 1.0).abs() < 1e-3 && (e.max_fraction - 1.0).abs() < 1e-3 {
+                println!(
+                    "  {}: amount unchanged after the last perpetrator dose ({} h): E/E0 stays 1.000 (reversible inhibition acts on activity, not on the amount)",
+                    e.enzyme, e.last_perpetrator_dose_h
+                );
+                continue;
+            }
             let (extreme, fraction, near, close) = if induced {
                 (
                     "highest induced",

@@ -632,6 +632,33 @@ fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology
     Ok(())
 }
 
+/// An infusion still running at end_h delivers only part of its dose within the run: say
+/// how much (a long infusion as a constant background is legitimate, a typo is not).
+fn infusion_warnings(s: &Scenario) -> Vec<String> {
+    let end = s.simulation.end_h;
+    let mut out = Vec::new();
+    for (a, arm) in s.arms.iter().enumerate() {
+        for (i, d) in arm.dose.iter().enumerate() {
+            let (Route::IvInfusion, Some(t)) = (d.route, d.duration_h) else {
+                continue;
+            };
+            let late: Vec<f64> = d.times_h().into_iter().filter(|&t0| t0 + t > end).collect();
+            if let Some(&t0) = late.first() {
+                out.push(format!(
+                    "arm[{a}].dose[{i}] (arm \"{}\", {}): an infusion from {} h runs to {} h, past simulation.end_h = {} h; only {:.0} % of that administration is given within the run (metrics and clearance use what was given)",
+                    arm.name,
+                    d.compound,
+                    crate::data::show(t0),
+                    crate::data::show(t0 + t),
+                    crate::data::show(end),
+                    100.0 * ((end - t0) / t).clamp(0.0, 1.0)
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Interactions on an enzyme the physiology does not have act on nothing: say so, so that a
 /// misspelt name is not read as "no interaction".
 fn interaction_warnings(p: &Prepared) -> Vec<String> {
@@ -695,6 +722,7 @@ pub fn run_scenario_prepared(
         r
     };
     r.summary.warnings.extend(interaction_warnings(&p));
+    r.summary.warnings.extend(infusion_warnings(s));
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
     Ok((r, p))
@@ -1243,6 +1271,16 @@ fn enzyme_recovery(
             // it, whichever way the enzyme moved further after the last dose.
             let induced = EnzymeRecovery::is_induction(min, max);
             let reach = |level: f64| {
+                // Never past the level after the last dose (e.g. reversible inhibition
+                // only, which leaves the amount at baseline): 0 days.
+                let inside = if induced {
+                    max <= 2.0 - level
+                } else {
+                    min >= level
+                };
+                if inside {
+                    return Some(0.0);
+                }
                 let from = if induced { i_max } else { i_min };
                 after[from..]
                     .iter()

@@ -80,7 +80,8 @@ pub struct EnzymeRecovery {
     pub end_fraction: f64,
     /// Days from the last perpetrator dose to 80 % / 95 % of baseline, or for an induced
     /// enzyme (further above baseline than below it) back down to 1.2 / 1.05 x baseline
-    /// (null: not by end_h).
+    /// (null: not by end_h; 0: the enzyme never went past that level after the last dose,
+    /// e.g. under reversible inhibition alone, which leaves the amount at baseline).
     pub days_to_80_percent: Option<f64>,
     pub days_to_95_percent: Option<f64>,
 }
