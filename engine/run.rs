@@ -1450,6 +1450,10 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
     summarise_subjects(s, &phys.name, &[(phys.body_weight_kg, arms.to_vec())], 0)
 }
 
+/// Largest share of AUC_inf (%) extrapolated beyond the last sample before an AUC ratio
+/// built on it is flagged.
+const EXTRAPOLATION_LIMIT_PCT: f64 = 20.0;
+
 /// A compound's run in the named arm.
 /// Every subject runs the same arms with the same compounds in the same order, so the
 /// first subject's names locate (arm, compound) in all of them (later subjects' copies
@@ -1483,7 +1487,7 @@ pub(crate) fn summarise_subjects(
             .collect();
         summarise(&v)
     };
-    let arm_summaries = first
+    let arm_summaries: Vec<ArmSummary> = first
         .iter()
         .enumerate()
         .map(|(ai, a)| ArmSummary {
@@ -1500,6 +1504,7 @@ pub(crate) fn summarise_subjects(
                     tmax_h: over(ai, ci, &|x, _| Some(x.nca.tmax)),
                     auc_mg_h_per_l: over(ai, ci, &|x, _| Some(x.nca.auc)),
                     auc_inf_mg_h_per_l: over(ai, ci, &|x, _| x.nca.auc_inf),
+                    auc_extrapolated_pct: over(ai, ci, &|x, _| x.nca.auc_extrapolated_pct),
                     t_half_h: over(ai, ci, &|x, _| x.nca.t_half),
                     vss_l_per_kg: over(ai, ci, &|x, bw| Some(x.vss_l / bw)),
                     fa: over(ai, ci, &|x, _| x.fractions.map(|f| f.fa)),
@@ -1549,6 +1554,27 @@ pub(crate) fn summarise_subjects(
             })
         })
         .collect();
+    // An AUC ratio from AUC_inf is only as good as the extrapolation: flag more than 20 %
+    // (the FDA/EMA convention for a reliable AUC_inf).
+    let mut warnings = Vec::new();
+    for c in &comparisons {
+        let pct = |arm: &str| {
+            arm_summaries
+                .iter()
+                .find(|a| a.name == arm)
+                .and_then(|a| a.compounds.iter().find(|x| x.compound == c.compound))
+                .and_then(|x| x.auc_extrapolated_pct.as_ref())
+                .map(|p| p.median)
+        };
+        if let (Some(t), Some(r)) = (pct(&c.test), pct(&c.reference)) {
+            if t.max(r) > EXTRAPOLATION_LIMIT_PCT {
+                warnings.push(format!(
+                    "the AUC ratio of {} (\"{}\" vs \"{}\") uses AUC_inf with {:.0} % and {:.0} % extrapolated beyond end_h (more than {EXTRAPOLATION_LIMIT_PCT:.0} %): it rests on the terminal slope within the window, as a study's sampling would; a longer simulation.end_h gives the model's full ratio",
+                    c.compound, c.test, c.reference, t, r
+                ));
+            }
+        }
+    }
     let observed = s
         .observed
         .iter()
@@ -1598,7 +1624,7 @@ pub(crate) fn summarise_subjects(
             .flat_map(|(_, arms)| arms.iter().map(|a| a.mass_balance_rel_error))
             .fold(0.0, f64::max),
         dose_finding: None,
-        warnings: Vec::new(),
+        warnings,
         limitations: Vec::new(),
         alternatives_listed: Vec::new(),
     }

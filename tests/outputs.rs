@@ -106,3 +106,48 @@ fn runs_report_their_compounds_known_limitations() {
     }
     assert!(declared > 0);
 }
+
+/// An AUC ratio built on AUC_inf with more than 20 % extrapolated says so in the warnings,
+/// and every compound block reports its extrapolated share.
+#[test]
+fn auc_ratio_on_a_long_extrapolation_is_flagged() {
+    let w = Workspace::new();
+    let text = |end_h: f64| {
+        format!(
+            r#"
+name = "extrapolation"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "a"
+dose = [ {{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 }} ]
+[[arm]]
+name = "b"
+dose = [ {{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 }} ]
+[simulation]
+end_h = {end_h}
+[[compare]]
+compound = "midazolam"
+test = "b"
+reference = "a"
+"#
+        )
+    };
+    for (end_h, flagged) in [(2.0, true), (48.0, false)] {
+        let p = w.write("s.toml", &text(end_h));
+        let r = run_path(&p, &pbpk::run::RunOptions::default());
+        let pct = r.summary.arms[0].compounds[0]
+            .auc_extrapolated_pct
+            .as_ref()
+            .expect("the extrapolated share is reported")
+            .median;
+        let warned = r
+            .summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("extrapolated"));
+        println!("end_h {end_h}: {pct:.1} % extrapolated, warned {warned}");
+        assert_eq!(pct > 20.0, flagged, "{pct} % at end_h {end_h}");
+        assert_eq!(warned, flagged, "{:?}", r.summary.warnings);
+    }
+}

@@ -104,6 +104,9 @@ pub struct CompoundSummary {
     pub auc_mg_h_per_l: Option<Stat>,
     #[serde(rename = "auc_inf_mg_h_per_L")]
     pub auc_inf_mg_h_per_l: Option<Stat>,
+    /// Share of AUC_inf extrapolated beyond the window's last sample, % (with auc_inf).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auc_extrapolated_pct: Option<Stat>,
     pub t_half_h: Option<Stat>,
     /// Predicted steady-state volume of distribution (plasma-referenced), L/kg.
     pub vss_l_per_kg: Option<Stat>,
