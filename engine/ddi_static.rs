@@ -10,10 +10,13 @@
 //!   B = kdeg / (kdeg + sum kinact [I] / ([I] + KI))           time-dependent inhibition
 //!   C = 1 + sum Emax [I] / ([I] + EC50)                       induction (d = 1)
 //! and the guidance's perpetrator concentrations:
-//!   [I]h = fu,p (Cmax + Fa ka Dose / (Qh B:P))                maximal unbound hepatic inlet
+//!   [I]h = fu,p (Cmax + Fa Fg ka Dose / (Qh B:P))             maximal unbound hepatic inlet
 //!   [I]g = Fa ka Dose / Qen                                   enterocytes (Qen = villous flow)
-//! with Fa = 1 and ka = 0.1/min (the guidance's defaults) and Cmax the perpetrator's plasma
-//! Cmax in the dynamic test arm. fm is the fraction of the victim's clearance through the
+//! with ka = 0.1/min (the guidance's default), the perpetrator's own Fa and Fg as its run
+//! reports them (for an IV perpetrator no absorption term), and Cmax the perpetrator's
+//! plasma Cmax in the dynamic test arm; C takes the induction's Hill coefficient n,
+//! 1 + sum Emax [I]^n / ([I]^n + EC50^n). Several enzymes of the victim combine in the
+//! hepatic term as 1 / (sum_i fm_i A_i B_i C_i + 1 - sum_i fm_i). fm is the fraction of the victim's clearance through the
 //! enzyme and Fg its gut availability (1 after IV dosing), both as the reference arm
 //! reported them (`run::fractions_metabolised`, well-stirred liver and renal clearance).
 
@@ -23,10 +26,17 @@ use crate::run::{ArmRun, Prepared};
 /// The guidance's default absorption rate constant, 0.1 /min, in 1/h.
 pub const KA_DEFAULT_PER_H: f64 = 6.0;
 
+/// A perpetrator whose last dose came more than this long (h) before the victim's is not
+/// counted as present by the static model.
+pub const PRESENT_WITHIN_H: f64 = 24.0;
+
 /// The static prediction for one victim and test arm, with its terms.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StaticDdi {
+    /// The victim's enzymes the perpetrators act on, joined by "+"; the A, B, C terms below
+    /// are those of the first (largest fm), the one the gut term uses.
     pub enzyme: String,
+    /// Sum of the victim's fm over those enzymes.
     pub fm: f64,
     pub fg: f64,
     pub a_gut: f64,
@@ -38,8 +48,85 @@ pub struct StaticDdi {
     pub auc_ratio: f64,
 }
 
-/// Static AUC ratio of `victim` between `reference` and `test` arms, for the victim's
-/// enzyme most affected (by fm). `None` when nothing in the test arm acts on its enzymes.
+/// The A, B and C terms of one enzyme at one site.
+#[derive(Clone, Copy)]
+struct Terms {
+    a: f64,
+    b: f64,
+    c: f64,
+}
+
+impl Terms {
+    fn product(&self) -> f64 {
+        self.a * self.b * self.c
+    }
+}
+
+/// Sums over the perpetrators at one site: sum [I]/Ki, sum kinact [I]/([I]+KI) and
+/// sum Emax [I]^n/([I]^n+EC50^n).
+#[derive(Default)]
+struct Sums {
+    reversible: f64,
+    inactivation: f64,
+    induction: f64,
+}
+
+impl Sums {
+    fn add(&mut self, it: &Interaction, i: f64) {
+        match it {
+            Interaction::Competitive {
+                ki_umol_per_l,
+                fu_inc,
+                ..
+            }
+            | Interaction::NonCompetitive {
+                ki_umol_per_l,
+                fu_inc,
+                ..
+            }
+            | Interaction::Mixed {
+                ki_umol_per_l,
+                fu_inc,
+                ..
+            } => self.reversible += i / (ki_umol_per_l * fu_inc),
+            Interaction::Uncompetitive { .. } => {}
+            Interaction::MechanismBased {
+                ki_umol_per_l,
+                kinact_per_h,
+                fu_inc,
+                ..
+            } => {
+                let ki = ki_umol_per_l * fu_inc;
+                self.inactivation += kinact_per_h * i / (i + ki);
+            }
+            Interaction::Induction {
+                emax,
+                ec50_umol_per_l,
+                hill,
+                fu_inc,
+                ..
+            } => {
+                let ec50 = ec50_umol_per_l * fu_inc;
+                let (x, k) = (i.powf(*hill), ec50.powf(*hill));
+                self.induction += emax * x / (x + k);
+            }
+        }
+    }
+
+    fn terms(&self, kdeg: f64) -> Terms {
+        Terms {
+            a: 1.0 / (1.0 + self.reversible),
+            b: kdeg / (kdeg + self.inactivation),
+            c: 1.0 + self.induction,
+        }
+    }
+}
+
+/// Static AUC ratio of `victim` between `reference` and `test` arms: the hepatic term over
+/// every enzyme of the victim that a perpetrator acts on, 1 / (sum_i fm_i A_i B_i C_i +
+/// 1 - sum_i fm_i), and the gut term with the terms of the one among them with the largest
+/// fm that the gut wall has. `None` when nothing in the test arm acts on its enzymes within a
+/// day before the victim's dose, or when the reference arm doses a perpetrator too.
 pub fn static_auc_ratio(
     p: &Prepared,
     victim: &str,
@@ -53,13 +140,32 @@ pub fn static_auc_ratio(
     let fg = victim_run.fractions.map_or(1.0, |f| f.fg);
     let q = phys.hepatic_blood_flow_l_per_h();
     let qen = phys.gut.villous_blood_flow_l_per_h;
+    // The model compares the victim with its perpetrators present against the victim
+    // alone: it does not apply when the reference arm doses a perpetrator too, and a
+    // perpetrator counts only if its last dose is at most a day before the victim's (after
+    // that the static inlet concentration is not there: washout arms are the dynamic
+    // model's).
+    let victim_dosed_h = test
+        .compounds
+        .iter()
+        .find(|c| c.compound == victim)?
+        .window_h[0];
+    let acts_on_victim = |c: &crate::data::compound::Compound| {
+        c.interaction
+            .iter()
+            .any(|i| victim_run.fm.iter().any(|(e, _)| e == i.enzyme()))
+    };
+    if p.compounds.iter().enumerate().any(|(k, (c, _))| {
+        k != kv && acts_on_victim(c) && reference.compounds.iter().any(|r| r.compound == c.name)
+    }) {
+        return None;
+    }
 
-    let mut best: Option<StaticDdi> = None;
+    // Per victim enzyme acted on: (enzyme, fm, liver terms, gut terms).
+    let mut acted: Vec<(&str, f64, Terms, Terms)> = Vec::new();
     for (enzyme, fm) in victim_run.fm.iter().filter(|(e, _)| e != "renal") {
         let (enzyme, fm) = (enzyme.as_str(), *fm);
-        let (mut s_g, mut s_h) = (0.0, 0.0); // sum [I]/Ki
-        let (mut k_g, mut k_h) = (0.0, 0.0); // sum kinact [I]/([I]+KI)
-        let (mut e_g, mut e_h) = (0.0, 0.0); // sum Emax [I]/([I]+EC50)
+        let (mut gut, mut liver) = (Sums::default(), Sums::default());
         let mut acts = false;
         for (k, (c, _)) in p.compounds.iter().enumerate() {
             if k == kv {
@@ -68,61 +174,29 @@ pub fn static_auc_ratio(
             let Some(run) = test.compounds.iter().find(|r| r.compound == c.name) else {
                 continue;
             };
+            if victim_dosed_h - run.window_h[0] > PRESENT_WITHIN_H {
+                continue;
+            }
             let dose = run.last_dose_mg;
             let umol = |mg_per_l: f64| mg_per_l * 1000.0 / c.mw();
             let fu = c.fu_plasma.value;
-            let i_h = umol(
-                fu * (run.nca.cmax + KA_DEFAULT_PER_H * dose / (q * c.blood_plasma_ratio.value)),
-            );
-            let i_g = if run.oral {
-                umol(KA_DEFAULT_PER_H * dose / qen)
-            } else {
-                0.0
+            // The guidance's inlet terms, with the perpetrator's own Fa and Fg from the
+            // run (the guidance takes 1 only when they are unknown); no absorption term for
+            // a perpetrator given intravenously.
+            let (fa, fa_fg) = match (run.oral, run.fractions) {
+                (true, Some(f)) => (f.fa, f.fa * f.fg),
+                (true, None) => (1.0, 1.0),
+                (false, _) => (0.0, 0.0),
             };
+            let i_h = umol(
+                fu * (run.nca.cmax
+                    + fa_fg * KA_DEFAULT_PER_H * dose / (q * c.blood_plasma_ratio.value)),
+            );
+            let i_g = umol(fa * KA_DEFAULT_PER_H * dose / qen);
             for it in c.interaction.iter().filter(|i| i.enzyme() == enzyme) {
                 acts = true;
-                match it {
-                    Interaction::Competitive {
-                        ki_umol_per_l,
-                        fu_inc,
-                        ..
-                    }
-                    | Interaction::NonCompetitive {
-                        ki_umol_per_l,
-                        fu_inc,
-                        ..
-                    }
-                    | Interaction::Mixed {
-                        ki_umol_per_l,
-                        fu_inc,
-                        ..
-                    } => {
-                        let ki = ki_umol_per_l * fu_inc;
-                        s_g += i_g / ki;
-                        s_h += i_h / ki;
-                    }
-                    Interaction::Uncompetitive { .. } => {}
-                    Interaction::MechanismBased {
-                        ki_umol_per_l,
-                        kinact_per_h,
-                        fu_inc,
-                        ..
-                    } => {
-                        let ki = ki_umol_per_l * fu_inc;
-                        k_g += kinact_per_h * i_g / (i_g + ki);
-                        k_h += kinact_per_h * i_h / (i_h + ki);
-                    }
-                    Interaction::Induction {
-                        emax,
-                        ec50_umol_per_l,
-                        fu_inc,
-                        ..
-                    } => {
-                        let ec50 = ec50_umol_per_l * fu_inc;
-                        e_g += emax * i_g / (i_g + ec50);
-                        e_h += emax * i_h / (i_h + ec50);
-                    }
-                }
+                gut.add(it, i_g);
+                liver.add(it, i_h);
             }
         }
         if !acts {
@@ -138,25 +212,31 @@ pub fn static_auc_ratio(
             .gut
             .get(enzyme)
             .map_or(kdeg_h, |e| e.kdeg_per_h);
-        let (a_g, b_g, c_g) = (1.0 / (1.0 + s_g), kdeg_g / (kdeg_g + k_g), 1.0 + e_g);
-        let (a_h, b_h, c_h) = (1.0 / (1.0 + s_h), kdeg_h / (kdeg_h + k_h), 1.0 + e_h);
-        let gut = 1.0 / (a_g * b_g * c_g * (1.0 - fg) + fg);
-        let liver = 1.0 / (a_h * b_h * c_h * fm + (1.0 - fm));
-        let r = StaticDdi {
-            enzyme: enzyme.to_string(),
-            fm,
-            fg,
-            a_gut: a_g,
-            b_gut: b_g,
-            c_gut: c_g,
-            a_liver: a_h,
-            b_liver: b_h,
-            c_liver: c_h,
-            auc_ratio: gut * liver,
-        };
-        if best.as_ref().is_none_or(|b| r.fm > b.fm) {
-            best = Some(r);
-        }
+        acted.push((enzyme, fm, liver.terms(kdeg_h), gut.terms(kdeg_g)));
     }
-    best
+    if acted.is_empty() {
+        return None;
+    }
+    acted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let fm_total: f64 = acted.iter().map(|x| x.1).sum();
+    let liver = 1.0 / (acted.iter().map(|x| x.1 * x.2.product()).sum::<f64>() + 1.0 - fm_total);
+    // The gut wall's enzyme: the acted-on one with intestinal abundance and the largest fm
+    // (for CYP3A substrates, CYP3A4); none, and the gut term is 1.
+    let in_gut = acted
+        .iter()
+        .find(|x| phys.gut_enzyme_pmol(x.0).unwrap_or(0.0) > 0.0);
+    let gut = in_gut.map_or(1.0, |x| 1.0 / (x.3.product() * (1.0 - fg) + fg));
+    let main = in_gut.unwrap_or(&acted[0]);
+    Some(StaticDdi {
+        enzyme: acted.iter().map(|x| x.0).collect::<Vec<_>>().join("+"),
+        fm: fm_total,
+        fg,
+        a_gut: main.3.a,
+        b_gut: main.3.b,
+        c_gut: main.3.c,
+        a_liver: main.2.a,
+        b_liver: main.2.b,
+        c_liver: main.2.c,
+        auc_ratio: gut * liver,
+    })
 }

@@ -432,3 +432,82 @@ source = "test compound"
         );
     }
 }
+
+/// The FDA static model by hand: a victim cleared by CYP3A4 and CYP2C9 (and the kidney),
+/// an IV perpetrator inhibiting both competitively. The static AUC ratio must be
+/// 1 / (sum_i fm_i / (1 + [I]u/Ki_i) + 1 - sum_i fm_i) with [I]u = fu Cmax (no absorption
+/// term for an IV perpetrator; Fg 1 for an IV victim), both enzymes counted; a perpetrator
+/// whose last dose is days before the victim's is not counted (no static ratio).
+#[test]
+fn static_model_combines_enzymes_and_skips_absent_perpetrators() {
+    let ws = Workspace::new();
+    let inh = r#"
+[[interaction]]
+type = "competitive"
+enzyme = "CYP3A4"
+ki_umol_per_l = 0.5
+source = "test compound"
+
+[[interaction]]
+type = "competitive"
+enzyme = "CYP2C9"
+ki_umol_per_l = 2.0
+source = "test compound"
+"#;
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, inh));
+    let filtration =
+        "[[elimination]]\ntype = \"renal\"\ngfr_fraction = 1.0\nsource = \"test compound\"\n";
+    let both = format!("{CYP3A4_VICTIM}\n{CYP2C9_VICTIM}\n{filtration}");
+    ws.write("compounds/victim.toml", &drug("victim", &both, ""));
+    let text = scenario(
+        r#"{ compound = "inhibitor", route = "iv_bolus", mg = 5, at_h = 0 }"#,
+        "victim",
+        r#"route = "iv_bolus", mg = 5, at_h = 0"#,
+        48.0,
+    )
+    .replace(
+        "[simulation]",
+        r#"[[arm]]
+name = "washout"
+dose = [ { compound = "inhibitor", route = "iv_bolus", mg = 5, at_h = 0 }, { compound = "victim", route = "iv_bolus", mg = 5, at_h = 72 } ]
+[simulation]"#,
+    )
+    .replace("end_h = 48", "end_h = 120")
+        + r#"
+[[compare]]
+compound = "victim"
+test = "washout"
+reference = "control"
+adjust_dose = false
+"#;
+    let path = ws.write("s.toml", &text);
+    let r = run_path(&path, &RunOptions::default());
+    let victim = r.arms[0]
+        .compounds
+        .iter()
+        .find(|c| c.compound == "victim")
+        .unwrap();
+    let fm = |e: &str| victim.fm.iter().find(|(x, _)| x == e).unwrap().1;
+    let cmax = r.arms[1]
+        .compounds
+        .iter()
+        .find(|c| c.compound == "inhibitor")
+        .unwrap()
+        .nca
+        .cmax;
+    let i_u = 0.5 * cmax * 1000.0 / 350.0;
+    let (f3, f2) = (fm("CYP3A4"), fm("CYP2C9"));
+    let expected = 1.0 / (f3 / (1.0 + i_u / 0.5) + f2 / (1.0 + i_u / 2.0) + 1.0 - f3 - f2);
+    let s = r.summary.comparisons[0].static_model.as_ref().unwrap();
+    println!(
+        "fm CYP3A4 {f3:.4}, CYP2C9 {f2:.4}; [I]u {i_u:.4} uM; static {} (expected {expected})",
+        s.auc_ratio
+    );
+    assert!(f3 > 0.2 && f2 > 0.2, "both enzymes matter");
+    assert!((s.auc_ratio / expected - 1.0).abs() < 1e-9);
+    assert_eq!(s.enzyme.split('+').count(), 2);
+    assert!(
+        r.summary.comparisons[1].static_model.is_none(),
+        "a perpetrator dosed 72 h before the victim is not present in the static model"
+    );
+}
