@@ -582,6 +582,16 @@ fn patient_child(
             "a child of a pediatric population needs one age in years, e.g. age_years = 5".into(),
         ));
     };
+    if age_years > o.adult_age_years {
+        return Err((
+            "subjects.age_years",
+            format!(
+                "{} y is past this pediatric population's adult age ({} y): for an adult use an adult physiology (\"adult_male_european\") or population (\"european\")",
+                crate::data::show(age_years),
+                crate::data::show(o.adult_age_years)
+            ),
+        ));
+    }
     let child = Child {
         age_years,
         female: spec.female,

@@ -194,6 +194,9 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         Some(name) => Some(crate::trial::PopulationSetup::load(lib, name, label)?),
         None => None,
     };
+    if let (Some(pop), Some(ages)) = (&population, s.subjects.age_years) {
+        check_population_ages(&pop.population, ages.range(), label)?;
+    }
     if let (Some(pop), Some(ga)) = (population.as_mut(), s.subjects.gestational_age_weeks) {
         if let Some(o) = pop.population.ontogeny.as_mut() {
             o.default_gestational_age_weeks = ga;
@@ -608,6 +611,40 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
             }
             *fitted_liver_amount = Some(liver.fitted_liver_amount(enzyme.as_deref()));
         }
+    }
+    Ok(())
+}
+
+/// A scenario's age range must lie within what its population describes: adults (no
+/// ontogeny) from 18 y, children (an ontogeny) up to its adult age. Otherwise an adult
+/// population would grow 3-year-olds of adult size, silently.
+fn check_population_ages(pop: &Population, [a0, a1]: [f64; 2], label: &str) -> Result<()> {
+    let (low, high, what) = match &pop.ontogeny {
+        None => (18.0, 120.0, "adults (18 y and over)"),
+        Some(o) => (
+            0.0,
+            o.adult_age_years,
+            "children, from birth to its adult age",
+        ),
+    };
+    if a0 < low || a1 > high {
+        let hint = if pop.ontogeny.is_none() {
+            "for children use the pediatric population (population = \"pediatric\")"
+        } else {
+            "for adults use an adult population (population = \"european\" or \"chinese\")"
+        };
+        return Err(PbpkError::invalid(
+            label,
+            "subjects.age_years",
+            format!(
+                "[{}, {}] y lies outside population {}, which describes {what} ({} to {} y); {hint}",
+                crate::data::show(a0),
+                crate::data::show(a1),
+                pop.name,
+                crate::data::show(low),
+                crate::data::show(high)
+            ),
+        ));
     }
     Ok(())
 }

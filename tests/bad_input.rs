@@ -913,3 +913,23 @@ fn interaction_on_a_misspelt_enzyme_is_not_silent() {
         "{err}"
     );
 }
+
+/// A virtual population's ages must lie within what its population describes: an adult
+/// population does not grow children (it made 3-year-olds of 78 kg), a pediatric one stops
+/// at its adult age, and one child of a pediatric population cannot be 25.
+#[test]
+fn ages_outside_the_population_are_rejected() {
+    let with = |subjects: &str| GOOD.replace("physiology = \"adult_male_european\"", subjects);
+    expect_error(
+        &with("population = \"european\"\ncount = 3\nage_years = [1, 10]"),
+        &["subjects.age_years", "european", "pediatric"],
+    );
+    expect_error(
+        &with("population = \"pediatric\"\ncount = 3\nage_years = [2, 30]"),
+        &["subjects.age_years", "pediatric", "adult"],
+    );
+    expect_error(
+        &with("physiology = \"pediatric\"\nage_years = 25"),
+        &["subjects.age_years", "adult age"],
+    );
+}
