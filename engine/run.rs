@@ -428,6 +428,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
             "[children] grows children from one adult reference physiology file: name it in subjects.physiology (e.g. \"adult_male_european\"), not a population",
         ));
     }
+    check_named_compounds(s, &compounds, label)?;
     set_fitted_livers(&mut compounds, lib)?;
     check_interaction_enzymes(&compounds, &physiology)?;
     if let Some(reference) = &child_reference {
@@ -610,6 +611,47 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
                 }
             }
             *fitted_liver_amount = Some(liver.fitted_liver_amount(enzyme.as_deref()));
+        }
+    }
+    Ok(())
+}
+
+/// Every compound an `[[observed]]` value or a `[[compare]]` names must be one the scenario
+/// doses or forms (a misspelt name would print "not computed" or drop the comparison).
+fn check_named_compounds(
+    s: &Scenario,
+    compounds: &[(Compound, String)],
+    label: &str,
+) -> Result<()> {
+    let known = |name: &str| compounds.iter().any(|(c, _)| c.name == name);
+    let list = || {
+        compounds
+            .iter()
+            .map(|(c, _)| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let named = s
+        .observed
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("observed[{i}].compound"), &o.compound))
+        .chain(
+            s.comparisons
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("compare[{i}].compound"), &c.compound)),
+        );
+    for (field, name) in named {
+        if !known(name) {
+            return Err(PbpkError::invalid(
+                label,
+                &field,
+                format!(
+                    "\"{name}\" is not a compound of this scenario; it doses or forms: {}",
+                    list()
+                ),
+            ));
         }
     }
     Ok(())
@@ -1571,12 +1613,17 @@ pub(crate) fn summarise_subjects(
         }
         (auc, cmax)
     };
+    let mut warnings = Vec::new();
     let comparisons: Vec<ComparisonSummary> = s
         .comparisons
         .iter()
         .filter_map(|cmp| {
             let (auc, cmax) = ratios(cmp);
             if auc.is_empty() {
+                warnings.push(format!(
+                    "no ratio for the comparison of {} (\"{}\" vs \"{}\"): the compound is not in both arms",
+                    cmp.compound, cmp.test, cmp.reference
+                ));
                 return None;
             }
             Some(ComparisonSummary {
@@ -1593,7 +1640,6 @@ pub(crate) fn summarise_subjects(
         .collect();
     // An AUC ratio from AUC_inf is only as good as the extrapolation: flag more than 20 %
     // (the FDA/EMA convention for a reliable AUC_inf).
-    let mut warnings = Vec::new();
     for c in &comparisons {
         let pct = |arm: &str| {
             arm_summaries

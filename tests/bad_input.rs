@@ -933,3 +933,43 @@ fn ages_outside_the_population_are_rejected() {
         &["subjects.age_years", "adult age"],
     );
 }
+
+/// Names that would silently give "not computed" or drop a result: an observation of a
+/// compound the scenario neither doses nor forms, a [[compare]] of such a compound, and an
+/// observed ratio without the [[compare]] it is read from are errors naming the field; a
+/// [[compare]] whose compound is missing from one arm runs with a warning.
+#[test]
+fn misnamed_observations_and_comparisons_are_not_silent() {
+    let two_arms = format!(
+        "{GOOD}\n[[arm]]\nname = \"b\"\ndose = [ {{ compound = \"midazolam\", route = \"oral\", mg = 7.5, at_h = 0 }} ]\n"
+    );
+    let observed = |compound: &str, metric: &str, arm: &str| {
+        format!("\n[[observed]]\ncompound = \"{compound}\"\narm = \"{arm}\"\nmetric = \"{metric}\"\nvalue = 1.0\nsource = \"test\"\n")
+    };
+    expect_error(
+        &(two_arms.clone() + &observed("midazolm", "cmax_mg_per_L", "a")),
+        &["observed[0].compound", "\"midazolm\"", "midazolam"],
+    );
+    expect_error(
+        &(two_arms.clone() + &observed("midazolam", "auc_ratio", "b")),
+        &["observed[0].metric", "[[compare]]"],
+    );
+    let compare = |compound: &str| {
+        format!("\n[[compare]]\ncompound = \"{compound}\"\ntest = \"b\"\nreference = \"a\"\n")
+    };
+    expect_error(
+        &(two_arms.clone() + &compare("midazolm")),
+        &["compare[0].compound", "\"midazolm\""],
+    );
+    // Ketoconazole dosed in arm b only: the comparison of ketoconazole has no ratio.
+    let keto = two_arms.replace(
+        "name = \"b\"\ndose = [ ",
+        "name = \"b\"\ndose = [ { compound = \"ketoconazole\", route = \"oral\", mg = 200, at_h = 0 }, ",
+    ) + &compare("ketoconazole");
+    let (ok, err, _) = run_scenario_text(&keto, &[]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warning") && err.contains("not in both arms"),
+        "{err}"
+    );
+}

@@ -744,6 +744,21 @@ impl Scenario {
                     ),
                 ));
             }
+            if o.metric.ends_with("_ratio")
+                && !self
+                    .comparisons
+                    .iter()
+                    .any(|cmp| cmp.compound == o.compound && cmp.test == o.arm)
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    format!("observed[{i}].metric"),
+                    format!(
+                        "{} is read from a [[compare]] of \"{}\" with test arm \"{}\", and the scenario has none: add one (with its reference arm)",
+                        o.metric, o.compound, o.arm
+                    ),
+                ));
+            }
             c.positive(&format!("observed[{i}].value"), o.value)?;
             c.source(&format!("observed[{i}].source"), &o.source)?;
             if let Some(a) = o.age_years {
