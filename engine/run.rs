@@ -1529,6 +1529,12 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
     summarise_subjects(s, &phys.name, &[(phys.body_weight_kg, arms.to_vec())], 0)
 }
 
+/// All of the compound's administrations in the arm at one time (its window starts at its
+/// first dose).
+fn single_administration(c: &CompoundRun) -> bool {
+    (c.window_h[0] - c.first_dose_h).abs() < 1e-9
+}
+
 /// Largest share of AUC_inf (%) extrapolated beyond the last sample before an AUC ratio
 /// built on it is flagged.
 const EXTRAPOLATION_LIMIT_PCT: f64 = 20.0;
@@ -1728,10 +1734,15 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> O
         "auc_inf_mg_h_per_L" => c.nca.auc_inf,
         "t_half_h" => c.nca.t_half,
         "vss_l_per_kg" => Some(c.vss_l / body_weight_kg),
-        "cl_l_per_h" => c.nca.auc_inf.map(|a| c.dose_mg / a),
-        "cl_ml_per_min_per_kg" => c
-            .nca
-            .auc_inf
+        // Dose / AUC_inf holds for one administration (or several at one time); after
+        // repeated dosing the last window's AUC_inf is not the AUC of the whole dose.
+        "cl_l_per_h" => single_administration(c)
+            .then_some(c.nca.auc_inf)
+            .flatten()
+            .map(|a| c.dose_mg / a),
+        "cl_ml_per_min_per_kg" => single_administration(c)
+            .then_some(c.nca.auc_inf)
+            .flatten()
             .map(|a| c.dose_mg / a * 1000.0 / 60.0 / body_weight_kg),
         "f_oral" => c.fractions.map(|f| f.f_oral),
         "fa" => c.fractions.map(|f| f.fa),

@@ -151,3 +151,42 @@ reference = "a"
         assert_eq!(warned, flagged, "{:?}", r.summary.warnings);
     }
 }
+
+/// Clearance (dose / AUC_inf) is reported for one administration only: after repeated doses
+/// the last window's AUC_inf is not the AUC of the whole dose, so `cl_l_per_h` is null
+/// there, and dose / AUC_inf after a single dose.
+#[test]
+fn clearance_is_not_computed_after_repeated_doses() {
+    let w = Workspace::new();
+    let text = |dose: &str| {
+        format!(
+            r#"
+name = "clearance"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "a"
+dose = [ {dose} ]
+[simulation]
+end_h = 96
+[[observed]]
+compound = "midazolam"
+arm = "a"
+metric = "cl_l_per_h"
+value = 25.0
+source = "test"
+"#
+        )
+    };
+    let single = r#"{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 }"#;
+    let repeated = r#"{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0, every_h = 24, times = 2 }"#;
+    let p = w.write("s.toml", &text(single));
+    let r = run_path(&p, &pbpk::run::RunOptions::default());
+    let c = &r.summary.arms[0].compounds[0];
+    let expected = 2.0 / c.auc_inf_mg_h_per_l.as_ref().unwrap().median;
+    let got = r.summary.observed[0].predicted.unwrap();
+    assert!((got / expected - 1.0).abs() < 1e-12, "{got} vs {expected}");
+    let p = w.write("s.toml", &text(repeated));
+    let r = run_path(&p, &pbpk::run::RunOptions::default());
+    assert!(r.summary.observed[0].predicted.is_none());
+}
