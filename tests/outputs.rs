@@ -190,3 +190,36 @@ source = "test"
     let r = run_path(&p, &pbpk::run::RunOptions::default());
     assert!(r.summary.observed[0].predicted.is_none());
 }
+
+/// The metrics window after the last dose ends one dosing interval later, the interval of
+/// the dose line that gives that last dose (not of the first repeated line), or at end_h
+/// when the last dose is a single one.
+#[test]
+fn metrics_window_follows_the_line_of_the_last_dose() {
+    let w = Workspace::new();
+    let window = |doses: &str| {
+        let p = w.write(
+            "s.toml",
+            &format!(
+                "name = \"w\"\n[subjects]\nphysiology = \"adult_male_european\"\n[[arm]]\nname = \"a\"\ndose = [ {doses} ]\n[simulation]\nend_h = 200\n"
+            ),
+        );
+        run_path(&p, &pbpk::run::RunOptions::default()).summary.arms[0].compounds[0].window_h
+    };
+    let m =
+        |rest: &str| format!("{{ compound = \"midazolam\", route = \"oral\", mg = 2, {rest} }}");
+    // q12h x3 (0-24 h), then q24h x2 (48, 72 h): the last dose's interval is 24 h.
+    let w1 = window(&format!(
+        "{}, {}",
+        m("at_h = 0, every_h = 12, times = 3"),
+        m("at_h = 48, every_h = 24, times = 2")
+    ));
+    assert_eq!(w1, [72.0, 96.0]);
+    // q12h x3, then one dose at 48 h: the window runs to end_h.
+    let w2 = window(&format!(
+        "{}, {}",
+        m("at_h = 0, every_h = 12, times = 3"),
+        m("at_h = 48")
+    ));
+    assert_eq!(w2, [48.0, 200.0]);
+}

@@ -198,14 +198,22 @@ pub struct Arm {
 }
 
 impl Arm {
-    /// The dosing interval (h) of a compound in this arm: `every_h` of its first dose line
-    /// given more than once (`None`: given once). `is` picks the compound's dose lines. It
-    /// ends the metrics window after the last dose (`run::run_arm`).
+    /// The dosing interval (h) of a compound in this arm: `every_h` of the dose line that
+    /// gives its last dose, if that line is given more than once (`None`: the last dose is a
+    /// single one). `is` picks the compound's dose lines. It ends the metrics window after
+    /// the last dose (`run::run_arm`).
     pub fn dosing_interval_h(&self, is: impl Fn(&Dose) -> bool) -> Option<f64> {
-        self.dose
+        let last = |d: &Dose| d.times_h().last().copied().unwrap_or(d.at_h);
+        let line = self
+            .dose
             .iter()
-            .filter(|d| is(d) && d.times > 1)
-            .find_map(|d| d.every_h)
+            .filter(|d| is(d))
+            .max_by(|a, b| last(a).total_cmp(&last(b)))?;
+        if line.times > 1 {
+            line.every_h
+        } else {
+            None
+        }
     }
 }
 
