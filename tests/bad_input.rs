@@ -172,7 +172,13 @@ fn absurd_hill_coefficient_is_rejected() {
 fn unknown_compound_is_rejected() {
     expect_error(
         &GOOD.replace("\"midazolam\"", "\"midazolamm\""),
-        &["arm[0].dose[0].compound", "midazolamm", "known:"],
+        &[
+            "arm[0].dose[0].compound",
+            "midazolamm",
+            "did you mean \"midazolam\"",
+            "looked for midazolamm.toml in",
+            "known:",
+        ],
     );
 }
 

@@ -139,12 +139,13 @@ impl Library {
             }
         }
         dirs.push(PathBuf::from(kind.folder()));
-        for d in dirs {
+        for d in &dirs {
             let p = d.join(&file);
             if p.is_file() {
                 return read(&p);
             }
         }
+        let dirs_searched = dirs;
         if let Some(f) = kind.embedded().get_file(&file) {
             return Ok(Resolved {
                 origin: Origin::Embedded(format!("{}/{file}", kind.folder())),
@@ -152,12 +153,36 @@ impl Library {
             });
         }
         let known = self.names(kind);
+        // The closest known name, if it is a plausible misspelling.
+        let close = known
+            .iter()
+            .map(|k| (strsim::normalized_damerau_levenshtein(name, k), k))
+            .filter(|(d, _)| *d >= 0.75)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("did you mean \"{k}\"? "))
+            .unwrap_or_default();
+        let mut searched: Vec<String> = Vec::new();
+        for d in &dirs_searched {
+            let d = format!("{}/", d.display());
+            if !searched.contains(&d) {
+                searched.push(d);
+            }
+        }
+        let own = if kind == Kind::Scenario {
+            "give your own scenario as a path".to_string()
+        } else {
+            format!(
+                "a file of your own goes in a `{}/` folder beside the scenario or in the current directory, or is given as a path ending in .toml",
+                kind.folder()
+            )
+        };
         Err(not_found(format!(
-            "no {} named \"{name}\"; known: {}",
+            "no {} named \"{name}\"; {close}looked for {file} in {} and among the shipped ones; known: {} ({own})",
             kind.folder()
                 .trim_end_matches('s')
                 .replace("physiologie", "physiology"),
-            known.join(", ")
+            searched.join(", "),
+            known.join(", "),
         )))
     }
 
