@@ -151,9 +151,31 @@ fn absurd_permeability_is_rejected() {
         &[
             "lisinopril.toml",
             "absorption.peff_cm_per_s",
-            "0.1 cm/s",
+            "0.01 cm/s",
             "got 1e308",
         ],
+    );
+    // 0.05 cm/s is 50 times any measured human value: a unit slip.
+    expect_compound_line_error(
+        "lisinopril",
+        "peff_cm_per_s = { value = 0.22e-4",
+        "peff_cm_per_s = { value = 0.05",
+        &["absorption.peff_cm_per_s", "unit slip"],
+    );
+}
+
+#[test]
+fn implausible_log_p_and_rtol_are_rejected() {
+    // log P 15 gave Vss 2.4e14 L/kg.
+    expect_compound_line_error(
+        "midazolam",
+        "log_p = { value = 3.1,",
+        "log_p = { value = 15.0,",
+        &["log_p.value", "[-7, 10]", "got 15"],
+    );
+    expect_error(
+        &GOOD.replace("end_h = 12", "end_h = 12\nrtol = 1e-15"),
+        &["simulation.rtol", "1e-12"],
     );
 }
 

@@ -631,11 +631,14 @@ impl Compound {
                 ),
             ));
         }
-        if !self.log_p.value.is_finite() || self.log_p.value.abs() > 15.0 {
+        if !self.log_p.value.is_finite() || !(-7.0..=10.0).contains(&self.log_p.value) {
             return Err(PbpkError::invalid(
                 path,
                 "log_p.value",
-                "must be a finite log10 value in [-15, 15]",
+                format!(
+                    "must be a log10 octanol:water partition coefficient in [-7, 10] (drugs span about -5 to 9; beyond that the partition methods give volumes of 1e10 L/kg and more), got {}",
+                    crate::data::show(self.log_p.value)
+                ),
             ));
         }
         c.source("log_p.source", &self.log_p.source)?;
@@ -826,8 +829,8 @@ impl Compound {
                     c.at_most(
                         "absorption.peff_cm_per_s.value",
                         p.value,
-                        0.1,
-                        "cm/s (measured human jejunal values reach about 1e-3)",
+                        0.01,
+                        "cm/s (measured human jejunal values reach about 1e-3 cm/s; a larger value is usually a unit slip, e.g. 1.5e-4 cm/s written as 1.5)",
                     )?;
                 }
                 (None, Some(p)) => {

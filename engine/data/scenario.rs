@@ -582,11 +582,14 @@ impl Scenario {
             }
         }
         if let Some(r) = self.simulation.rtol {
-            if !(r > 0.0 && r < 0.1) {
+            if !(1e-12..0.1).contains(&r) {
                 return Err(PbpkError::invalid(
                     path,
                     "simulation.rtol",
-                    "must be in (0, 0.1)",
+                    format!(
+                        "must be in [1e-12, 0.1) (below about 1e-12 double-precision round-off makes the solver fail; the default is 1e-6), got {}",
+                        crate::data::show(r)
+                    ),
                 ));
             }
         }
