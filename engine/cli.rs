@@ -154,12 +154,35 @@ pub fn main_with(cli: Cli) -> Result<()> {
                     ))
                 }
             };
-            if !(0.0..=120.0).contains(&age) {
+            // The same ranges as a scenario's child (subjects.age_years of a pediatric
+            // physiology, gestational_age_weeks).
+            let adult = setup
+                .population
+                .ontogeny
+                .as_ref()
+                .map_or(18.0, |o| o.adult_age_years);
+            if !(0.0..=adult).contains(&age) {
                 return Err(PbpkError::invalid(
                     "pbpk child",
                     "--age",
-                    "must be 0-120 years",
+                    format!(
+                        "must be 0 to {} years (the population's adult age), got {}",
+                        crate::data::show(adult),
+                        crate::data::show(age)
+                    ),
                 ));
+            }
+            if let Some(g) = gestational_age {
+                if !(22.0..=44.0).contains(&g) {
+                    return Err(PbpkError::invalid(
+                        "pbpk child",
+                        "--gestational-age",
+                        format!(
+                            "must be 22 to 44 weeks, as in a scenario, got {}",
+                            crate::data::show(g)
+                        ),
+                    ));
+                }
             }
             let (p, g, _) =
                 setup.typical_child(age, female, gestational_age, "pbpk child", "--population")?;

@@ -1001,3 +1001,27 @@ fn misnamed_observations_and_comparisons_are_not_silent() {
         "{err}"
     );
 }
+
+/// `pbpk child` takes the same ranges as a scenario's child: a gestational age of 20 weeks
+/// or an age of 30 years is an error naming the option.
+#[test]
+fn child_command_rejects_ages_a_scenario_rejects() {
+    for (args, field) in [
+        (
+            vec!["--age", "0", "--gestational-age", "20"],
+            "--gestational-age",
+        ),
+        (vec!["--age", "30"], "--age"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+            .arg("child")
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !o.status.success() && err.contains(field),
+            "{args:?}: {err}"
+        );
+    }
+}
