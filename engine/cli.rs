@@ -526,6 +526,20 @@ pub fn print_ddi_table(r: &RunResult) {
             }),
         );
     }
+    if r.summary.subjects > 1 {
+        println!(
+            "  (ratios: median over the {} subjects; static model: the population's reference individual)",
+            r.summary.subjects
+        );
+        for cmp in &r.summary.comparisons {
+            if let (Some(a), Some(c)) = (&cmp.auc_ratio, &cmp.cmax_ratio) {
+                println!(
+                    "  {} {} vs {}: AUC ratio 5th-95th percentile {:.3}-{:.3}, Cmax ratio {:.3}-{:.3}",
+                    cmp.compound, cmp.test, cmp.reference, a.p05, a.p95, c.p05, c.p95
+                );
+            }
+        }
+    }
     for cmp in &r.summary.comparisons {
         let Some(a) = &cmp.adjusted_dose_over_subjects else {
             continue;
