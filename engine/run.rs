@@ -605,7 +605,7 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
                 if let Some(listed) = liver.enzyme_case_mismatch(e) {
                     return Err(PbpkError::invalid(
                         clabel,
-                        &format!("elimination[{i}].enzyme"),
+                        format!("elimination[{i}].enzyme"),
                         format!("\"{e}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?"),
                     ));
                 }
@@ -699,7 +699,7 @@ fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology
             if let Some(listed) = phys.enzyme_case_mismatch(it.enzyme()) {
                 return Err(PbpkError::invalid(
                     clabel,
-                    &format!("interaction[{i}].enzyme"),
+                    format!("interaction[{i}].enzyme"),
                     format!(
                         "\"{}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?",
                         it.enzyme()

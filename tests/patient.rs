@@ -576,10 +576,10 @@ fn fitted_hepatic_clearance_scales_with_the_individuals_enzyme() {
         ),
     );
     let (s, lib, label) = Library::scenario(p.to_str().unwrap()).unwrap();
-    let err = pbpk::run::run_scenario(&s, &lib, &label, &RunOptions::default())
-        .err()
-        .expect("a wrongly cased enzyme must be rejected")
-        .to_string();
+    let Err(err) = pbpk::run::run_scenario(&s, &lib, &label, &RunOptions::default()) else {
+        panic!("a wrongly cased enzyme must be rejected");
+    };
+    let err = err.to_string();
     assert!(
         err.contains("elimination[0].enzyme") && err.contains("\"CYP3A4\""),
         "{err}"
