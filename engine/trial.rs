@@ -147,19 +147,33 @@ pub struct SubjectRow {
     pub targets: Vec<std::result::Result<crate::report::summary::TargetDose, String>>,
 }
 
-/// Unbound fraction scaled with the subject's binding protein (albumin or AGP) relative to
-/// the reference individual's (one binding site, unchanged affinity; McNamara & Alcorn 2002):
-/// fu' = 1 / (1 + (1 - fu) / fu x P / P_ref).
+/// Blood binding of the subject: unbound fraction scaled with the subject's binding protein
+/// (albumin or AGP) relative to the reference individual's (one binding site, unchanged
+/// affinity; McNamara & Alcorn 2002): fu' = 1 / (1 + (1 - fu) / fu x P / P_ref); and the
+/// blood:plasma ratio from the subject's hematocrit and fu' with the drug's blood-cell
+/// affinity kept (below).
 pub(crate) fn scale_fu(c: &Compound, phys: &Physiology, reference: &Physiology) -> Compound {
     let mut c = c.clone();
-    let (p, p_ref) = match c.binding_protein {
-        BindingProtein::Albumin => (phys.albumin_g_per_l, reference.albumin_g_per_l),
-        BindingProtein::Agp => (phys.agp_g_per_l, reference.agp_g_per_l),
-        BindingProtein::Lipoprotein => return c,
+    let fu_ref = c.fu_plasma.value;
+    let proteins = match c.binding_protein {
+        BindingProtein::Albumin => Some((phys.albumin_g_per_l, reference.albumin_g_per_l)),
+        BindingProtein::Agp => Some((phys.agp_g_per_l, reference.agp_g_per_l)),
+        BindingProtein::Lipoprotein => None,
     };
-    if p_ref > 0.0 {
-        let fu = c.fu_plasma.value;
-        c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu) / fu * p / p_ref);
+    if let Some((p, p_ref)) = proteins.filter(|(_, p_ref)| *p_ref > 0.0) {
+        c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu_ref) / fu_ref * p / p_ref);
+    }
+    // The blood:plasma ratio was measured in the reference's blood. What belongs to the drug
+    // is its unbound affinity for blood cells, Kpu,bc = (H - 1 + B:P) / (H fu) (Rodgers et
+    // al. 2005, eq. 8); the subject's B:P follows from its own hematocrit and fu:
+    // B:P = 1 - H + H fu Kpu,bc. (Kept at the file's B:P, a subject's hematocrit moved the
+    // back-calculated cell affinity instead, and with it every tissue Kp of a drug whose B:P
+    // is near 1 - H: lisinopril's Vss doubled between hematocrit 0.30 and 0.55.)
+    let (h_ref, h) = (reference.hematocrit, phys.hematocrit);
+    if h_ref > 0.0 && (h - h_ref).abs() + (c.fu_plasma.value - fu_ref).abs() > 0.0 {
+        let bp = c.blood_plasma_ratio.value;
+        let kpu_bc = ((h_ref - 1.0 + bp) / (h_ref * fu_ref)).max(0.0);
+        c.blood_plasma_ratio.value = 1.0 - h + h * c.fu_plasma.value * kpu_bc;
     }
     c
 }

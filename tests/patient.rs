@@ -585,3 +585,31 @@ fn fitted_hepatic_clearance_scales_with_the_individuals_enzyme() {
         "{err}"
     );
 }
+
+/// A drug's affinity for blood cells is its own: a child's (or patient's) hematocrit moves
+/// its blood:plasma ratio, not its tissue partitioning. Lisinopril (B:P 0.85, near 1 - H)
+/// kept the file's B:P at every hematocrit before, so the back-calculated cell affinity and
+/// every Kp moved with it: Vss 0.64 L/kg at H 0.30 and 1.43 at H 0.55 in a 2-year-old.
+#[test]
+fn hematocrit_moves_the_blood_plasma_ratio_not_the_volume() {
+    let w = Workspace::new();
+    let vss = |h: f64| {
+        let p = w.write(
+            "s.toml",
+            &scenario(
+                &format!("physiology = \"pediatric\"\nage_years = 2\nhematocrit = {h}"),
+                "{ compound = \"lisinopril\", route = \"iv_bolus\", mg_per_kg = 0.1, at_h = 0 }",
+                48.0,
+            ),
+        );
+        let r = run_path(&p, &RunOptions::default());
+        r.summary.arms[0].compounds[0]
+            .vss_l_per_kg
+            .as_ref()
+            .unwrap()
+            .median
+    };
+    let (low, high) = (vss(0.30), vss(0.55));
+    println!("lisinopril Vss in a 2-year-old: {low:.3} L/kg at H 0.30, {high:.3} at H 0.55");
+    assert!((high / low - 1.0).abs() < 0.03, "{low} vs {high}");
+}
