@@ -905,6 +905,25 @@ fn output_folder_that_would_delete_user_files_is_refused() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(out.join("summary.json").exists() && out.join(".pbpk-output").exists());
     }
+    // A file the user added to an output folder since is not pbpk's to delete.
+    let mine = out.join("my_analysis.R");
+    std::fs::write(&mine, "mine").unwrap();
+    let o = run(out.to_str().unwrap(), w.dir.path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("my_analysis.R"));
+    assert!(mine.exists());
+    // A folder written before the marker: pbpk's outputs only are replaced, a note is not.
+    let legacy = w.dir.path().join("legacy");
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::write(legacy.join("summary.json"), "{}").unwrap();
+    std::fs::write(legacy.join("concentration_midazolam.png"), "").unwrap();
+    let o = run(legacy.to_str().unwrap(), w.dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(legacy.join(".pbpk-output")).unwrap();
+    std::fs::write(legacy.join("notes.md"), "mine").unwrap();
+    let o = run(legacy.to_str().unwrap(), w.dir.path());
+    assert!(!o.status.success());
+    assert!(legacy.join("notes.md").exists());
 }
 
 /// An interaction's enzyme name that matches a physiology enzyme only in letter case is an

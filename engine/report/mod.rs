@@ -61,6 +61,21 @@ const OUTPUT_FILES: [&str; 4] = [
     "alternatives.csv",
 ];
 
+/// Every file name an output folder of any pbpk command holds (plots aside: `*.png`,
+/// `*.svg`), for folders written before the marker listed its files.
+const KNOWN_OUTPUTS: [&str; 10] = [
+    "summary.json",
+    "profiles.csv",
+    "partition.csv",
+    "subjects.csv",
+    "dose_finding.csv",
+    "dose_finding_bands.csv",
+    "sensitivity.csv",
+    "alternatives.csv",
+    "qualification.md",
+    "qualification.csv",
+];
+
 /// Fill the folder `dir` all-or-nothing: `fill` writes into a sibling temporary folder that
 /// replaces `dir` only when it succeeded; on failure the temporary folder is removed and
 /// `dir` is left as it was. Because the old `dir` is deleted, `dir` must be new, empty, or a
@@ -85,18 +100,47 @@ pub(crate) fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| out_err(&tmp, &e))?;
     let filled = fill(&tmp).and_then(|()| {
+        // The marker lists what this run wrote: the next run replaces the folder only if
+        // nothing else has been put in it since.
+        let mut names: Vec<String> = std::fs::read_dir(&tmp)
+            .map_err(|e| out_err(&tmp, &e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
         let marker = tmp.join(OUTPUT_MARKER);
         std::fs::write(
             &marker,
-            "written by pbpk; the next run into this folder replaces it\n",
+            format!(
+                "written by pbpk; the next run into this folder replaces it if it holds only these files:\n{}\n",
+                names.join("\n")
+            ),
         )
         .map_err(|e| out_err(&marker, &e))
     });
+    // Swap: the old folder is moved aside first and deleted only once the new one is in
+    // place, so a failure keeps the old results (and the new ones are removed).
     let swapped = filled.and_then(|()| {
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| out_err(&dir, &e))?;
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let had_old = dir.exists();
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(&dir, &old).map_err(|e| out_err(&dir, &e))?;
         }
-        std::fs::rename(&tmp, &dir).map_err(|e| out_err(&dir, &e))
+        match std::fs::rename(&tmp, &dir) {
+            Ok(()) => {
+                if had_old {
+                    let _ = std::fs::remove_dir_all(&old);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if had_old {
+                    let _ = std::fs::rename(&old, &dir);
+                }
+                Err(out_err(&dir, &e))
+            }
+        }
     });
     if swapped.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -154,20 +198,31 @@ fn check_replaceable(dir: &Path) -> Result<()> {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
-    // A folder written before the marker existed: an earlier run's outputs and nothing
-    // else (only the kinds of file pbpk writes).
-    let legacy = entries.iter().any(|n| OUTPUT_FILES.contains(&n.as_str()))
-        && entries.iter().all(|n| {
-            [".json", ".csv", ".png", ".svg", ".md"]
-                .iter()
-                .any(|ext| n.ends_with(ext))
-        });
-    let ours = entries.iter().any(|n| n == OUTPUT_MARKER) || legacy;
-    if entries.is_empty() || ours {
+    // Written by pbpk: the marker lists the files of that run, and nothing else is there;
+    // or, for a folder written before the marker listed them, an earlier run's outputs and
+    // nothing else (pbpk's own file names and plots).
+    let foreign: Vec<&String> = if entries.iter().any(|n| n == OUTPUT_MARKER) {
+        let listed = std::fs::read_to_string(dir.join(OUTPUT_MARKER)).unwrap_or_default();
+        let listed: Vec<&str> = listed.lines().skip(1).collect();
+        entries
+            .iter()
+            .filter(|n| *n != OUTPUT_MARKER && !listed.contains(&n.as_str()))
+            .collect()
+    } else if entries.iter().any(|n| OUTPUT_FILES.contains(&n.as_str())) {
+        entries
+            .iter()
+            .filter(|n| {
+                !(KNOWN_OUTPUTS.contains(&n.as_str()) || n.ends_with(".png") || n.ends_with(".svg"))
+            })
+            .collect()
+    } else {
+        entries.iter().collect()
+    };
+    if foreign.is_empty() {
         return Ok(());
     }
-    let mut shown: Vec<&str> = entries.iter().map(String::as_str).take(3).collect();
-    if entries.len() > 3 {
+    let mut shown: Vec<&str> = foreign.iter().map(|s| s.as_str()).take(3).collect();
+    if foreign.len() > 3 {
         shown.push("...");
     }
     refuse(format!(
