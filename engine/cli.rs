@@ -271,8 +271,21 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 ));
             }
             let r = run_scenario(&s, &lib, &label, &RunOptions::default())?;
+            for w in &r.summary.warnings {
+                eprintln!("warning: {w}");
+            }
             println!("Scenario: {}", r.summary.scenario);
             print_ddi_table(&r);
+            if r.summary
+                .comparisons
+                .iter()
+                .any(|c| c.static_model.is_none())
+            {
+                println!(
+                    "  (static '-': it does not apply there: the perpetrator was dosed more than {} h before the victim or after it, or the reference arm doses it too)",
+                    crate::ddi_static::PRESENT_WITHIN_H
+                );
+            }
             Ok(())
         }
         Command::Run {

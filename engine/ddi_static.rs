@@ -33,8 +33,9 @@ pub const PRESENT_WITHIN_H: f64 = 24.0;
 /// The static prediction for one victim and test arm, with its terms.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StaticDdi {
-    /// The victim's enzymes the perpetrators act on, joined by "+"; the A, B, C terms below
-    /// are those of the first (largest fm), the one the gut term uses.
+    /// The victim's enzymes the perpetrators act on, joined by "+" (largest fm first); the
+    /// A, B, C terms below are CYP3A4's when it is among them (the gut term's), else the
+    /// first one's.
     pub enzyme: String,
     /// Sum of the victim's fm over those enzymes.
     pub fm: f64,
@@ -124,8 +125,8 @@ impl Sums {
 
 /// Static AUC ratio of `victim` between `reference` and `test` arms: the hepatic term over
 /// every enzyme of the victim that a perpetrator acts on, 1 / (sum_i fm_i A_i B_i C_i +
-/// 1 - sum_i fm_i), and the gut term with the terms of the one among them with the largest
-/// fm that the gut wall has. `None` when nothing in the test arm acts on its enzymes within a
+/// 1 - sum_i fm_i), and the gut term with CYP3A4's terms (1 when no perpetrator acts on
+/// CYP3A4). `None` when nothing in the test arm acts on its enzymes within a
 /// day before the victim's dose, or when the reference arm doses a perpetrator too.
 pub fn static_auc_ratio(
     p: &Prepared,
@@ -155,8 +156,15 @@ pub fn static_auc_ratio(
             .iter()
             .any(|i| victim_run.fm.iter().any(|(e, _)| e == i.enzyme()))
     };
+    // (A compound only formed in the reference arm, e.g. the victim's own inhibitory
+    // metabolites, does not count: it has no dose there.)
     if p.compounds.iter().enumerate().any(|(k, (c, _))| {
-        k != kv && acts_on_victim(c) && reference.compounds.iter().any(|r| r.compound == c.name)
+        k != kv
+            && acts_on_victim(c)
+            && reference
+                .compounds
+                .iter()
+                .any(|r| r.compound == c.name && r.last_dose_mg > 0.0)
     }) {
         return None;
     }
@@ -174,10 +182,25 @@ pub fn static_auc_ratio(
             let Some(run) = test.compounds.iter().find(|r| r.compound == c.name) else {
                 continue;
             };
-            if victim_dosed_h - run.window_h[0] > PRESENT_WITHIN_H {
+            // Present: last dosed at most a day before the victim, and first dosed by then.
+            if victim_dosed_h - run.window_h[0] > PRESENT_WITHIN_H
+                || run.first_dose_h > victim_dosed_h
+            {
                 continue;
             }
             let dose = run.last_dose_mg;
+            // The perpetrator's peak as a study samples it (from 5 min after its dose): just
+            // after an IV bolus the venous plasma holds the whole dose in the venous blood.
+            let cmax = run
+                .profile
+                .iter()
+                .filter(|(t, _, _)| {
+                    *t >= run.window_h[0] + crate::analysis::nca::EARLIEST_SAMPLE_H
+                        && *t <= run.window_h[1]
+                })
+                .map(|(_, c, _)| *c)
+                .fold(f64::NEG_INFINITY, f64::max);
+            let cmax = if cmax.is_finite() { cmax } else { run.nca.cmax };
             let umol = |mg_per_l: f64| mg_per_l * 1000.0 / c.mw();
             let fu = c.fu_plasma.value;
             // The guidance's inlet terms, with the perpetrator's own Fa and Fg from the
@@ -189,8 +212,7 @@ pub fn static_auc_ratio(
                 (false, _) => (0.0, 0.0),
             };
             let i_h = umol(
-                fu * (run.nca.cmax
-                    + fa_fg * KA_DEFAULT_PER_H * dose / (q * c.blood_plasma_ratio.value)),
+                fu * (cmax + fa_fg * KA_DEFAULT_PER_H * dose / (q * c.blood_plasma_ratio.value)),
             );
             let i_g = umol(fa * KA_DEFAULT_PER_H * dose / qen);
             for it in c.interaction.iter().filter(|i| i.enzyme() == enzyme) {
@@ -220,11 +242,12 @@ pub fn static_auc_ratio(
     acted.sort_by(|a, b| b.1.total_cmp(&a.1));
     let fm_total: f64 = acted.iter().map(|x| x.1).sum();
     let liver = 1.0 / (acted.iter().map(|x| x.1 * x.2.product()).sum::<f64>() + 1.0 - fm_total);
-    // The gut wall's enzyme: the acted-on one with intestinal abundance and the largest fm
-    // (for CYP3A substrates, CYP3A4); none, and the gut term is 1.
+    // The gut term is the guidance's for CYP3A substrates: Fg is taken as all CYP3A
+    // (the victim's gut loss to other enzymes is not known from its Fg), so it applies the
+    // CYP3A4 terms when a perpetrator acts on CYP3A4, and is 1 otherwise.
     let in_gut = acted
         .iter()
-        .find(|x| phys.gut_enzyme_pmol(x.0).unwrap_or(0.0) > 0.0);
+        .find(|x| x.0 == "CYP3A4" && phys.gut_enzyme_pmol(x.0).unwrap_or(0.0) > 0.0);
     let gut = in_gut.map_or(1.0, |x| 1.0 / (x.3.product() * (1.0 - fg) + fg));
     let main = in_gut.unwrap_or(&acted[0]);
     Some(StaticDdi {

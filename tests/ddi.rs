@@ -434,8 +434,8 @@ source = "test compound"
 }
 
 /// The FDA static model by hand: a victim cleared by CYP3A4 and CYP2C9 (and the kidney),
-/// an IV perpetrator inhibiting both competitively. The static AUC ratio must be
-/// 1 / (sum_i fm_i / (1 + [I]u/Ki_i) + 1 - sum_i fm_i) with [I]u = fu Cmax (no absorption
+/// an IV perpetrator (1 h infusion) inhibiting both competitively. The static AUC ratio must
+/// be 1 / (sum_i fm_i / (1 + [I]u/Ki_i) + 1 - sum_i fm_i) with [I]u = fu Cmax (no absorption
 /// term for an IV perpetrator; Fg 1 for an IV victim), both enzymes counted; a perpetrator
 /// whose last dose is days before the victim's is not counted (no static ratio).
 #[test]
@@ -460,7 +460,7 @@ source = "test compound"
     let both = format!("{CYP3A4_VICTIM}\n{CYP2C9_VICTIM}\n{filtration}");
     ws.write("compounds/victim.toml", &drug("victim", &both, ""));
     let text = scenario(
-        r#"{ compound = "inhibitor", route = "iv_bolus", mg = 5, at_h = 0 }"#,
+        r#"{ compound = "inhibitor", route = "iv_infusion", mg = 5, duration_h = 1, at_h = 0 }"#,
         "victim",
         r#"route = "iv_bolus", mg = 5, at_h = 0"#,
         48.0,
@@ -469,7 +469,7 @@ source = "test compound"
         "[simulation]",
         r#"[[arm]]
 name = "washout"
-dose = [ { compound = "inhibitor", route = "iv_bolus", mg = 5, at_h = 0 }, { compound = "victim", route = "iv_bolus", mg = 5, at_h = 72 } ]
+dose = [ { compound = "inhibitor", route = "iv_infusion", mg = 5, duration_h = 1, at_h = 0 }, { compound = "victim", route = "iv_bolus", mg = 5, at_h = 72 } ]
 [simulation]"#,
     )
     .replace("end_h = 48", "end_h = 120")
