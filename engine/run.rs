@@ -573,6 +573,11 @@ pub fn run_scenario(
 /// the liver it was fitted in (`fitted_physiology`, default the reference man), so that any
 /// individual scales it by its own (`clearance::enzyme_pathways`).
 fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Result<()> {
+    // The fitted liver is the file as written, not as a sensitivity analysis perturbs it
+    // (perturbing the reference man's CYP3A4 must change his clearance, not cancel out).
+    let mut lib = lib.clone();
+    lib.overrides.retain(|o| o.kind != Kind::Physiology);
+    let lib = &lib;
     let mut livers: Vec<(String, Physiology)> = Vec::new();
     for (c, clabel) in compounds.iter_mut() {
         for (i, e) in c.elimination.iter_mut().enumerate() {
@@ -580,6 +585,7 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
                 enzyme,
                 fitted_physiology,
                 fitted_liver_amount,
+                fitted_by_enzyme,
                 ..
             } = e
             else {
@@ -611,6 +617,33 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
                 }
             }
             *fitted_liver_amount = Some(liver.fitted_liver_amount(enzyme.as_deref()));
+            *fitted_by_enzyme = enzyme
+                .as_deref()
+                .is_some_and(|e| liver.hepatic_enzyme_pmol(e).is_some());
+        }
+        // The fitted liver's membranes for this compound (its own file values there).
+        let mut membranes = Vec::new();
+        for e in &c.elimination {
+            if let crate::data::compound::Elimination::HepaticFitted {
+                fitted_physiology, ..
+            } = e
+            {
+                let name = fitted_physiology
+                    .as_deref()
+                    .unwrap_or("adult_male_european");
+                let liver = &livers.iter().find(|(n, _)| n == name).unwrap().1;
+                membranes.push(crate::model::assemble::liver_membranes(c, liver, clabel)?);
+            }
+        }
+        let mut m = membranes.into_iter();
+        for e in c.elimination.iter_mut() {
+            if let crate::data::compound::Elimination::HepaticFitted {
+                fitted_liver_membranes,
+                ..
+            } = e
+            {
+                *fitted_liver_membranes = m.next().flatten();
+            }
         }
     }
     Ok(())

@@ -613,3 +613,40 @@ fn hematocrit_moves_the_blood_plasma_ratio_not_the_volume() {
     println!("lisinopril Vss in a 2-year-old: {low:.3} L/kg at H 0.30, {high:.3} at H 0.55");
     assert!((high / low - 1.0).abs() < 0.03, "{low} vs {high}");
 }
+
+/// A fitted overall CLint near what the liver membranes carry (felodipine) is converted to
+/// the cells' own CLint behind the membranes of the liver it was fitted in, and that is what
+/// scales with the individual's enzyme: a liver with 5 times the CYP3A4 clears faster
+/// instead of failing because the scaled overall CLint exceeds the membranes.
+#[test]
+fn fitted_clearance_scales_behind_the_fitted_livers_membranes() {
+    let w = Workspace::new();
+    let male =
+        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let five = male.replacen(
+        "abundance_pmol_per_mg = 108.0",
+        "abundance_pmol_per_mg = 540.0",
+        1,
+    );
+    assert_ne!(five, male);
+    w.write("physiologies/five_cyp3a4.toml", &five);
+    let auc = |physiology: &str| {
+        let p = w.write(
+            "s.toml",
+            &scenario(
+                &format!("physiology = \"{physiology}\""),
+                "{ compound = \"felodipine\", route = \"iv_infusion\", mg = 2.5, duration_h = 0.5, at_h = 0 }",
+                48.0,
+            ),
+        );
+        let r = run_path(&p, &RunOptions::default());
+        r.summary.arms[0].compounds[0]
+            .auc_inf_mg_h_per_l
+            .as_ref()
+            .unwrap()
+            .median
+    };
+    let (reference, faster) = (auc("adult_male_european"), auc("five_cyp3a4"));
+    println!("felodipine AUC_inf: reference {reference}, 5x CYP3A4 {faster}");
+    assert!(faster < reference);
+}

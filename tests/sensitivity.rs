@@ -107,3 +107,21 @@ fn bad_arguments_are_clear_errors() {
     let e = analyse(&s, &lib, &label, 0.0, &[]).unwrap_err().to_string();
     assert!(e.contains("--delta"), "{e}");
 }
+
+/// A fitted hepatic clearance attributed to CYP3A4 (amlodipine) responds to the reference
+/// man's CYP3A4 abundance: the liver it was fitted in is the file as written, not as the
+/// analysis perturbs it (which cancelled the scaling and gave 0). Well-stirred expectation
+/// for amlodipine's AUC: about -0.6 (hepatic fm 0.9, extraction 0.28).
+#[test]
+fn fitted_clearance_responds_to_the_reference_mans_enzyme() {
+    let path = repo().join("scenarios/amlodipine_iv.toml");
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let a = analyse(&s, &lib, &label, 0.1, &["CYP3A4.abundance".to_string()]).unwrap();
+    let s_auc = s_of(
+        &a,
+        "enzymes.liver.CYP3A4.abundance_pmol_per_mg",
+        "AUCinf",
+    );
+    println!("S(AUCinf, CYP3A4 abundance) = {s_auc}");
+    assert!((-0.75..-0.45).contains(&s_auc), "{s_auc}");
+}

@@ -275,6 +275,15 @@ pub enum Elimination {
         /// pmol of the enzyme, or mg of microsomal protein.
         #[serde(skip)]
         fitted_liver_amount: Option<f64>,
+        /// Whether that amount is the enzyme's (pmol) rather than microsomal protein (mg):
+        /// the basis every individual is scaled on (set when prepared).
+        #[serde(skip)]
+        fitted_by_enzyme: bool,
+        /// That liver's cell-membrane clearances for this compound (PS_in, PS_out, L/h),
+        /// behind which the fitted overall CLint is converted to the cells' own; `None` when
+        /// its liver is perfusion-limited (set when prepared).
+        #[serde(skip)]
+        fitted_liver_membranes: Option<[f64; 2]>,
     },
 }
 

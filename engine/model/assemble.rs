@@ -641,15 +641,25 @@ fn membrane_limits(
 /// PS_out = PA, L/h) the cells' own CLint that gives that overall value, from the extended
 /// clearance CLint = PS_in CLint_cell / (PS_out + CLint_cell), is
 /// CLint_cell = CLint PS_out / (PS_in - CLint) (each fitted pathway taken alone).
+/// The conversion is made behind the membranes of the liver the clearance was fitted in
+/// (`FittedScaling::membranes`), and the cells' CLint then scaled to the individual; without
+/// them, behind the individual's own.
 fn fitted_behind_membranes(
     pathways: &mut [Pathway],
     ps_in: f64,
     ps_out: f64,
     label: &str,
 ) -> Result<()> {
-    for p in pathways.iter_mut().filter(|p| p.fitted) {
+    for p in pathways.iter_mut() {
+        let Some(f) = p.fitted else { continue };
         if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
-            let c = *clint_u_l_per_h;
+            let (c, ps_in, ps_out, scale) = match f.membranes {
+                // Fitted behind membranes of its own liver: convert there, then scale.
+                Some(Some([i, o])) => (*clint_u_l_per_h / f.scale, i, o, f.scale),
+                // Its liver was perfusion-limited: the fitted CLint is the cells' own.
+                Some(None) => continue,
+                None => (*clint_u_l_per_h, ps_in, ps_out, 1.0),
+            };
             if c >= 0.95 * ps_in {
                 return Err(PbpkError::invalid(
                     label,
@@ -659,10 +669,27 @@ fn fitted_behind_membranes(
                     ),
                 ));
             }
-            *clint_u_l_per_h = c * ps_out / (ps_in - c);
+            *clint_u_l_per_h = c * ps_out / (ps_in - c) * scale;
         }
     }
     Ok(())
+}
+
+/// The liver cell membranes of compound `c` in `phys` (PS_in = passive PA + active uptake,
+/// PS_out = PA, L/h), or `None` where its liver is perfusion-limited: for converting a
+/// fitted CLint in the liver it was fitted in.
+pub(crate) fn liver_membranes(
+    c: &Compound,
+    phys: &Physiology,
+    label: &str,
+) -> Result<Option<[f64; 2]>> {
+    let pathways = enzyme_pathways(c, phys, Site::Liver, label)?;
+    let clint: f64 = pathways.iter().map(|p| p.kinetics.clint_l_per_h()).sum();
+    let liver_i = ORGANS.iter().position(|o| *o == "liver").unwrap();
+    Ok(membrane_limits(c, phys, clint)[liver_i].map(|pa| {
+        let uptake = hepatic_uptake_kinetics(c, phys).map_or(0.0, |k| k.clint_l_per_h());
+        [pa + uptake, pa]
+    }))
 }
 
 /// Where pathway `p` of compound `c` puts the metabolite it forms at `site`: the

@@ -49,11 +49,22 @@ pub struct Pathway {
     /// The compound this pathway forms, if any.
     pub metabolite: Option<String>,
     /// A `hepatic_fitted` pathway: its CLint was derived from in-vivo clearance, so it is
-    /// the liver's overall intrinsic clearance (membranes included).
-    pub fitted: bool,
+    /// the liver's overall intrinsic clearance (membranes included), here scaled to the
+    /// individual.
+    pub fitted: Option<FittedScaling>,
     /// Biliary excretion of unchanged drug: `Some(true)` drains into the duodenal lumen
     /// (enterohepatic circulation), `Some(false)` to the faeces; `None`: metabolism.
     pub to_bile: Option<bool>,
+}
+
+/// How a fitted pathway's CLint was scaled from the liver it was fitted in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FittedScaling {
+    /// A / A_fit: the individual's enzyme (or microsomal protein) over the fitted liver's.
+    pub scale: f64,
+    /// The fitted liver's membranes (PS_in, PS_out, L/h; inner `None`: perfusion-limited
+    /// there); outer `None`: not known (the pathway is taken in the individual's own liver).
+    pub membranes: Option<Option<[f64; 2]>>,
 }
 
 impl Pathway {
@@ -173,7 +184,7 @@ pub fn enzyme_pathways(
                     amount_pmol,
                     kinetics,
                     metabolite: metabolite.clone(),
-                    fitted: false,
+                    fitted: None,
                     to_bile: None,
                 });
             }
@@ -181,13 +192,32 @@ pub fn enzyme_pathways(
                 clint_u_l_per_h,
                 enzyme,
                 fitted_liver_amount,
+                fitted_by_enzyme,
+                fitted_liver_membranes,
                 ..
             } => {
                 if matches!(site, Site::Liver) {
                     // Scaled from the liver it was fitted in by this individual's amount of
-                    // the enzyme (or microsomal protein): CLint = CLint,fit x A / A_fit.
+                    // the enzyme (or microsomal protein, the basis the fitted liver fixed):
+                    // CLint,cells = CLint,cells,fit x A / A_fit (`assemble` converts the
+                    // fitted overall CLint to the cells' own behind that liver's membranes).
+                    let amount = if *fitted_by_enzyme {
+                        let e = enzyme.as_deref().unwrap_or_default();
+                        phys.hepatic_enzyme_pmol(e).ok_or_else(|| {
+                            PbpkError::invalid(
+                                path,
+                                format!("elimination[{i}].enzyme"),
+                                format!(
+                                    "the clearance was fitted in a liver with {e}, and the physiology {} has no hepatic abundance for it",
+                                    phys.name
+                                ),
+                            )
+                        })?
+                    } else {
+                        phys.enzymes.mppgl_mg_per_g * phys.liver_mass_g()
+                    };
                     let scale = match fitted_liver_amount {
-                        Some(a) if *a > 0.0 => phys.fitted_liver_amount(enzyme.as_deref()) / a,
+                        Some(a) if *a > 0.0 => amount / a,
                         _ => 1.0,
                     };
                     out.push(Pathway {
@@ -201,7 +231,14 @@ pub fn enzyme_pathways(
                             clint_u_l_per_h: *clint_u_l_per_h * scale,
                         },
                         metabolite: None,
-                        fitted: true,
+                        fitted: Some(FittedScaling {
+                            scale,
+                            membranes: if fitted_liver_amount.is_some() {
+                                Some(*fitted_liver_membranes)
+                            } else {
+                                None
+                            },
+                        }),
                         to_bile: None,
                     });
                 }
@@ -236,7 +273,7 @@ pub fn enzyme_pathways(
                         amount_pmol: 0.0,
                         kinetics,
                         metabolite: None,
-                        fitted: false,
+                        fitted: None,
                         to_bile: Some(*enterohepatic),
                     });
                 }
