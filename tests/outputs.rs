@@ -179,7 +179,9 @@ source = "test"
         )
     };
     let single = r#"{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 }"#;
-    let repeated = r#"{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0, every_h = 24, times = 2 }"#;
+    // Two single doses: the window after the second runs to end_h and has an AUC_inf, which
+    // is not the AUC of the 4 mg given.
+    let repeated = r#"{ compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 0 }, { compound = "midazolam", route = "iv_bolus", mg = 2, at_h = 24 }"#;
     let p = w.write("s.toml", &text(single));
     let r = run_path(&p, &pbpk::run::RunOptions::default());
     let c = &r.summary.arms[0].compounds[0];
@@ -188,6 +190,7 @@ source = "test"
     assert!((got / expected - 1.0).abs() < 1e-12, "{got} vs {expected}");
     let p = w.write("s.toml", &text(repeated));
     let r = run_path(&p, &pbpk::run::RunOptions::default());
+    assert!(r.summary.arms[0].compounds[0].auc_inf_mg_h_per_l.is_some());
     assert!(r.summary.observed[0].predicted.is_none());
 }
 
