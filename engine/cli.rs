@@ -160,7 +160,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 .population
                 .ontogeny
                 .as_ref()
-                .map_or(18.0, |o| o.adult_age_years);
+                .map_or(f64::INFINITY, |o| o.adult_age_years);
             if !(0.0..=adult).contains(&age) {
                 return Err(PbpkError::invalid(
                     "pbpk child",

@@ -399,7 +399,7 @@ impl Scenario {
                 path,
                 format!("target[{i}].metric"),
                 format!(
-                    "a trough needs repeated dosing: \"{}\" is given once in arm \"{}\", so there is no next dose (dose it with every_h and times > 1, or aim at cmax_mg_per_L or auc_inf_mg_h_per_L)",
+                    "a trough needs repeated dosing: the last dose of \"{}\" in arm \"{}\" is a single one, so there is no next dose (end with a line of every_h and times > 1, or aim at cmax_mg_per_L or auc_inf_mg_h_per_L)",
                     t.compound, t.arm
                 ),
             )),
