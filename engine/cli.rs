@@ -587,16 +587,26 @@ fn print_dose_finding(r: &RunResult) {
         d.compound, d.arm, d.metric, d.target, d.target_source
     );
     println!(
-        "  {:>8} {:>9} {:>11} {:>9} {:>12}   band",
-        "age y", "weight kg", "PBPK mg", "mg/kg", "band dose/tgt"
+        "  {:>8} {:>9} {:>11} {:>9} {:>13} {:>12}   band",
+        "age y",
+        "weight kg",
+        "PBPK mg",
+        "mg/kg",
+        if d.round_to_mg.is_some() {
+            "band mg (rnd)"
+        } else {
+            "band mg"
+        },
+        "band dose/tgt"
     );
     for a in &d.ages {
         println!(
-            "  {:>8.3} {:>9.2} {:>11.4} {:>9.4} {:>12}   {}",
+            "  {:>8.3} {:>9.2} {:>11.4} {:>9.4} {:>13.4} {:>12}   {}",
             a.age_years,
             a.weight_kg,
             a.pbpk_dose_mg,
             a.pbpk_dose_mg_per_kg,
+            a.band_dose_mg,
             fmt_opt(a.band_dose_ratio),
             a.band
         );

@@ -126,6 +126,9 @@ pub struct DoseFindingSummary {
     /// Where the target comes from.
     pub target_source: String,
     pub adult_dose_mg: f64,
+    /// The rounding step of the pediatric doses (mg), if one is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_to_mg: Option<f64>,
     pub population: String,
     pub sex: String,
     pub ages: Vec<AgeRow>,
@@ -426,6 +429,7 @@ pub fn run_children(
         target,
         target_source,
         adult_dose_mg: adult_dose,
+        round_to_mg: d.round_to_mg,
         population: ch.population.clone(),
         sex: if ch.sex == Some(Sex::Female) {
             "female".into()

@@ -410,4 +410,46 @@ fn dose_finding_meets_the_target_and_bands_cover_their_ages() {
         assert!(lo < m && m < hi, "{}: {lo} {m} {hi}", b.band);
         assert!((0.8..=1.25).contains(&m), "{}: median ratio {m}", b.band);
     }
+    // Every age whose band dose lands more than 1.5-fold off the target is said.
+    let off = d
+        .ages
+        .iter()
+        .filter(|a| {
+            a.band_dose_ratio
+                .is_some_and(|r| !(1.0 / 1.5..=1.5).contains(&r))
+        })
+        .count();
+    let said = r
+        .summary
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("dose finding of"))
+        .count();
+    assert_eq!(off, said, "{:?}", r.summary.warnings);
+}
+
+/// A rounding step larger than a newborn's dose: the band dose is many times the target,
+/// and the run says so (it did not: oral midazolam 0.5 mg steps gave newborns 16 times
+/// the target silently).
+#[test]
+fn rounding_that_overdoses_an_age_is_said() {
+    let w = Workspace::new();
+    let text = std::fs::read_to_string(repo().join("scenarios/pediatric_lisinopril.toml")).unwrap();
+    assert!(
+        text.contains("round_to_mg = 0.5"),
+        "the scenario's rounding moved"
+    );
+    let p = w.write(
+        "s.toml",
+        &text.replace("round_to_mg = 0.5", "round_to_mg = 10"),
+    );
+    let r = run_path(&p, &pbpk::run::RunOptions::default());
+    let w: Vec<&String> = r
+        .summary
+        .warnings
+        .iter()
+        .filter(|w| w.contains("rounding step is larger than the dose"))
+        .collect();
+    println!("{w:?}");
+    assert!(!w.is_empty());
 }

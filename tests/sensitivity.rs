@@ -117,11 +117,7 @@ fn fitted_clearance_responds_to_the_reference_mans_enzyme() {
     let path = repo().join("scenarios/amlodipine_iv.toml");
     let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
     let a = analyse(&s, &lib, &label, 0.1, &["CYP3A4.abundance".to_string()]).unwrap();
-    let s_auc = s_of(
-        &a,
-        "enzymes.liver.CYP3A4.abundance_pmol_per_mg",
-        "AUCinf",
-    );
+    let s_auc = s_of(&a, "enzymes.liver.CYP3A4.abundance_pmol_per_mg", "AUCinf");
     println!("S(AUCinf, CYP3A4 abundance) = {s_auc}");
     assert!((-0.75..-0.45).contains(&s_auc), "{s_auc}");
 }
