@@ -371,7 +371,10 @@ pub fn run_children(
     let n_virtual = d
         .virtual_children
         .unwrap_or(crate::data::scenario::DEFAULT_VIRTUAL_CHILDREN);
-    let seed = s.subjects.seed.unwrap_or(crate::trial::DEFAULT_SEED);
+    let seed = opts
+        .seed
+        .or(s.subjects.seed)
+        .unwrap_or(crate::trial::DEFAULT_SEED);
     for b in &mut bands {
         let bi = ICH_E11_BANDS
             .iter()

@@ -819,11 +819,16 @@ pub fn run_scenario_prepared(
         let mut r = run_prepared(s, &p, opts)?;
         // Population settings on a one-individual scenario change nothing: say so.
         let sub = &s.subjects;
+        // A [children] dose finding draws virtual children with the seed.
+        let draws_children = s
+            .children
+            .as_ref()
+            .is_some_and(|c| c.dose_finding.is_some());
         for (what, set) in [
             ("--subjects", opts.subjects.is_some()),
-            ("--seed", opts.seed.is_some()),
+            ("--seed", opts.seed.is_some() && !draws_children),
             ("subjects.count", sub.count.is_some()),
-            ("subjects.seed", sub.seed.is_some()),
+            ("subjects.seed", sub.seed.is_some() && !draws_children),
         ] {
             if set {
                 r.summary.warnings.push(format!(

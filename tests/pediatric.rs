@@ -453,3 +453,33 @@ fn rounding_that_overdoses_an_age_is_said() {
     println!("{w:?}");
     assert!(!w.is_empty());
 }
+
+/// The virtual children of a dose finding are drawn with the run's seed: `--seed` (and
+/// `subjects.seed`) change them, and neither is reported as ignored.
+#[test]
+fn dose_finding_children_follow_the_seed() {
+    let w = Workspace::new();
+    let text = std::fs::read_to_string(repo().join("scenarios/pediatric_lisinopril.toml")).unwrap();
+    let p = w.write("s.toml", &text);
+    let band = |seed: u64| {
+        let opts = RunOptions {
+            seed: Some(seed),
+            ..Default::default()
+        };
+        let r = run_path(&p, &opts);
+        assert!(
+            !r.summary
+                .warnings
+                .iter()
+                .any(|w| w.contains("seed ignored")),
+            "{:?}",
+            r.summary.warnings
+        );
+        let b = &r.summary.dose_finding.as_ref().unwrap().bands[0];
+        (
+            b.virtual_children.exposure_ratio_p05,
+            b.virtual_children.exposure_ratio_p95,
+        )
+    };
+    assert_ne!(band(1), band(2));
+}
