@@ -177,6 +177,7 @@ fn values_for(outputs: &[Output], s: &Summary) -> Vec<Option<f64>> {
 /// Run the analysis: the files' values first, then each alternative set.
 pub fn analyse(s: &Scenario, lib: &Library, label: &str) -> Result<Analysis> {
     let p = prepare(s, lib, label)?;
+    crate::run::check_one_individual(&p, "pbpk alternatives")?;
     let base = run_arms(s, &p, &RunOptions::default())?;
     analyse_from(s, lib, label, &p, &base)
 }

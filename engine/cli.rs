@@ -122,6 +122,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Export { scenario, arm, out } => {
             let (s, lib, label) = Library::scenario(&scenario)?;
             let p = prepare(&s, &lib, &label)?;
+            crate::run::check_one_individual(&p, "pbpk export")?;
             let json = crate::report::export::export_arm(&s, &p, &arm)?;
             let text = serde_json::to_string(&json).map_err(|e| PbpkError::Output {
                 path: PathBuf::from("-"),

@@ -1570,6 +1570,25 @@ fn summarise_run(s: &Scenario, phys: &Physiology, arms: &[ArmRun]) -> Summary {
     summarise_subjects(s, &phys.name, &[(phys.body_weight_kg, arms.to_vec())], 0)
 }
 
+/// Analyses that rerun one individual (`pbpk sensitivity`, `alternatives`, `export`) take a
+/// virtual population's reference individual; for a pediatric population that is the adult
+/// the children are grown from, not a child, so they refuse it and say what to do.
+pub fn check_one_individual(p: &Prepared, what: &str) -> Result<()> {
+    if let Some(pop) = &p.population {
+        if pop.population.ontogeny.is_some() {
+            return Err(PbpkError::invalid(
+                &p.label,
+                "subjects.population",
+                format!(
+                    "{what} reruns one individual, and the reference individual of the pediatric population {} is the adult its children are grown from: analyse one child instead (subjects.physiology = \"{}\" with one age_years)",
+                    pop.population.name, pop.population.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A pediatric band dose (its median mg/kg, rounded to the step given) that leaves an age of
 /// the band more than 1.5-fold off the target exposure: said, as for `[[target]]` (a 0.5 mg
 /// step gave a newborn needing 0.03 mg of oral midazolam 16 times the target).

@@ -283,6 +283,7 @@ pub fn analyse(
         ..RunOptions::default()
     };
     let p = prepare(s, lib, label)?;
+    crate::run::check_one_individual(&p, "pbpk sensitivity")?;
     let base = outputs(&run_arms(s, &p, &opts)?);
 
     // The files: every compound (by each name that resolves to it), and a plain physiology.

@@ -1044,3 +1044,32 @@ fn child_command_rejects_ages_a_scenario_rejects() {
         );
     }
 }
+
+/// `sensitivity`, `alternatives` and `export` rerun one individual: on a pediatric virtual
+/// population that would be the adult its children are grown from, so they refuse and say
+/// to analyse one child (they analysed the adult reference man silently).
+#[test]
+fn one_individual_analyses_refuse_a_pediatric_population() {
+    let w = Workspace::new();
+    let p = w.write(
+        "s.toml",
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "population = \"pediatric\"\ncount = 5\nage_years = [0, 2]",
+        ),
+    );
+    for args in [
+        vec!["sensitivity", p.to_str().unwrap()],
+        vec!["alternatives", p.to_str().unwrap()],
+        vec!["export", p.to_str().unwrap(), "--arm", "a"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+            .args(&args)
+            .current_dir(w.dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(err.contains("analyse one child"), "{args:?}: {err}");
+    }
+}
