@@ -140,6 +140,12 @@ impl Ontogeny {
         p.body_weight_kg = w;
         p.height_cm = h;
         p.sex = if female { Sex::Female } else { Sex::Male };
+        p.description = format!(
+            "typical {} child of {:.2} y ({w:.2} kg, {h:.1} cm), grown from {} by the pediatric ontogeny",
+            if female { "female" } else { "male" },
+            child.age_years,
+            adult.name
+        );
 
         // Volumes.
         let mut volume_ratio = Vec::new();
