@@ -605,7 +605,13 @@ fn patient_child(
     if spec.weight_kg.is_some() || spec.height_cm.is_some() {
         let weight = spec.weight_kg.unwrap_or(g.weight_kg);
         let height = spec.height_cm.unwrap_or(g.height_cm);
-        resize_child(&mut p, o, &g, weight, height, 1.0).map_err(|e| size_error(&e))?;
+        resize_child(&mut p, o, &g, weight, height, 1.0).map_err(|e| {
+            let (field, msg) = size_error(&e);
+            (
+                field,
+                format!("{msg}. A child's organs are scaled from the typical child of its age by body surface area, a model for children born at term: very small preterm infants (below about 2.2 kg) fall outside it"),
+            )
+        })?;
     }
     Ok(p)
 }

@@ -744,6 +744,38 @@ fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology
     Ok(())
 }
 
+/// A preterm birth (gestational age under 37 weeks) matures enzymes and GFR by postmenstrual
+/// age, but body size and organ volumes come from the term growth reference: say so.
+fn preterm_warnings(s: &Scenario) -> Vec<String> {
+    let given = [
+        (
+            "subjects.gestational_age_weeks",
+            s.subjects.gestational_age_weeks,
+            s.subjects.weight_kg.is_some(),
+        ),
+        (
+            "children.gestational_age_weeks",
+            s.children.as_ref().and_then(|c| c.gestational_age_weeks),
+            false,
+        ),
+    ];
+    given
+        .into_iter()
+        .filter_map(|(field, ga, sized)| {
+            let ga = ga.filter(|g| *g < 37.0)?;
+            Some(format!(
+                "{field} = {}: maturation (enzymes, GFR) follows postmenstrual age, but body size and organ volumes come from the term growth reference (a newborn of about 3.5 kg){}",
+                crate::data::show(ga),
+                if sized {
+                    ", rescaled to the weight given"
+                } else {
+                    "; give weight_kg and height_cm for a preterm infant's size (down to about 2.2 kg: smaller infants fall outside the size model)"
+                }
+            ))
+        })
+        .collect()
+}
+
 /// An infusion still running at end_h delivers only part of its dose within the run: say
 /// how much (a long infusion as a constant background is legitimate, a typo is not).
 fn infusion_warnings(s: &Scenario) -> Vec<String> {
@@ -840,6 +872,7 @@ pub fn run_scenario_prepared(
     };
     r.summary.warnings.extend(interaction_warnings(&p));
     r.summary.warnings.extend(infusion_warnings(s));
+    r.summary.warnings.extend(preterm_warnings(s));
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
     Ok((r, p))

@@ -483,3 +483,25 @@ fn dose_finding_children_follow_the_seed() {
     };
     assert_ne!(band(1), band(2));
 }
+
+/// A preterm newborn (gestational age under 37 weeks) without a weight gets the term
+/// growth reference's size: the run says so.
+#[test]
+fn a_preterm_newborn_without_a_size_is_warned_about() {
+    let w = Workspace::new();
+    let text = |ga: f64| {
+        format!(
+            "name = \"preterm\"\n[subjects]\nphysiology = \"pediatric\"\nage_years = 0\ngestational_age_weeks = {ga}\n[[arm]]\nname = \"iv\"\ndose = [ {{ compound = \"midazolam\", route = \"iv_bolus\", mg_per_kg = 0.05, at_h = 0 }} ]\n[simulation]\nend_h = 24\n"
+        )
+    };
+    for (ga, warned) in [(28.0, true), (40.0, false)] {
+        let p = w.write("s.toml", &text(ga));
+        let r = run_path(&p, &RunOptions::default());
+        let said = r
+            .summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("term growth reference"));
+        assert_eq!(said, warned, "GA {ga}: {:?}", r.summary.warnings);
+    }
+}
