@@ -919,6 +919,14 @@ fn output_folder_that_would_delete_user_files_is_refused() {
     std::fs::write(legacy.join("concentration_midazolam.png"), "").unwrap();
     let o = run(legacy.to_str().unwrap(), w.dir.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A marker of the first version (no file list) with an earlier run's outputs: replaced.
+    std::fs::write(
+        legacy.join(".pbpk-output"),
+        "written by pbpk; the next run into this folder replaces it\n",
+    )
+    .unwrap();
+    let o = run(legacy.to_str().unwrap(), w.dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::remove_file(legacy.join(".pbpk-output")).unwrap();
     std::fs::write(legacy.join("notes.md"), "mine").unwrap();
     let o = run(legacy.to_str().unwrap(), w.dir.path());

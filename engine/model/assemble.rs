@@ -654,6 +654,11 @@ fn fitted_behind_membranes(
         let Some(f) = p.fitted else { continue };
         if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
             let (c, ps_in, ps_out, scale) = match f.membranes {
+                // No enzyme in this individual: no clearance by it.
+                _ if f.scale <= 0.0 => {
+                    *clint_u_l_per_h = 0.0;
+                    continue;
+                }
                 // Fitted behind membranes of its own liver: convert there, then scale.
                 Some(Some([i, o])) => (*clint_u_l_per_h / f.scale, i, o, f.scale),
                 // Its liver was perfusion-limited: the fitted CLint is the cells' own.

@@ -53,6 +53,9 @@ pub fn write_outputs(result: &RunResult, dir: &Path) -> Result<()> {
 /// is pbpk's to replace.
 pub(crate) const OUTPUT_MARKER: &str = ".pbpk-output";
 
+/// The words by which the marker's first line says that the lines after it list the files.
+const MARKER_LISTS: &str = "if it holds only these files";
+
 /// Files by which an output folder written before the marker existed is recognised.
 const OUTPUT_FILES: [&str; 4] = [
     "summary.json",
@@ -112,7 +115,7 @@ pub(crate) fn write_folder(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -
         std::fs::write(
             &marker,
             format!(
-                "written by pbpk; the next run into this folder replaces it if it holds only these files:\n{}\n",
+                "written by pbpk; the next run into this folder replaces it {MARKER_LISTS}:\n{}\n",
                 names.join("\n")
             ),
         )
@@ -201,18 +204,28 @@ fn check_replaceable(dir: &Path) -> Result<()> {
     // Written by pbpk: the marker lists the files of that run, and nothing else is there;
     // or, for a folder written before the marker listed them, an earlier run's outputs and
     // nothing else (pbpk's own file names and plots).
-    let foreign: Vec<&String> = if entries.iter().any(|n| n == OUTPUT_MARKER) {
-        let listed = std::fs::read_to_string(dir.join(OUTPUT_MARKER)).unwrap_or_default();
-        let listed: Vec<&str> = listed.lines().skip(1).collect();
+    let marker = entries
+        .iter()
+        .any(|n| n == OUTPUT_MARKER)
+        .then(|| std::fs::read_to_string(dir.join(OUTPUT_MARKER)).unwrap_or_default());
+    // A marker that lists its files (its first line says so); an earlier marker did not.
+    let listing = marker
+        .as_deref()
+        .filter(|m| m.lines().next().is_some_and(|l| l.contains(MARKER_LISTS)));
+    let foreign: Vec<&String> = if let Some(m) = listing {
+        let listed: Vec<&str> = m.lines().skip(1).collect();
         entries
             .iter()
             .filter(|n| *n != OUTPUT_MARKER && !listed.contains(&n.as_str()))
             .collect()
-    } else if entries.iter().any(|n| OUTPUT_FILES.contains(&n.as_str())) {
+    } else if marker.is_some() || entries.iter().any(|n| OUTPUT_FILES.contains(&n.as_str())) {
         entries
             .iter()
             .filter(|n| {
-                !(KNOWN_OUTPUTS.contains(&n.as_str()) || n.ends_with(".png") || n.ends_with(".svg"))
+                !(KNOWN_OUTPUTS.contains(&n.as_str())
+                    || *n == OUTPUT_MARKER
+                    || n.ends_with(".png")
+                    || n.ends_with(".svg"))
             })
             .collect()
     } else {
