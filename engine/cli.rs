@@ -283,7 +283,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 .any(|c| c.static_model.is_none())
             {
                 println!(
-                    "  (static '-': it does not apply there: the perpetrator was dosed more than {} h before the victim or after it, or the reference arm doses it too)",
+                    "  (static '-': it does not apply there: no perpetrator acts on the victim's enzymes within {} h before its dose (a washout arm, a perpetrator dosed after the victim, or an interaction on an enzyme that does not clear it), or the reference arm doses a perpetrator too)",
                     crate::ddi_static::PRESENT_WITHIN_H
                 );
             }

@@ -169,6 +169,19 @@ pub fn static_auc_ratio(
         return None;
     }
 
+    // The victim's own metabolites (and theirs) are part of the victim, not perpetrators.
+    let mut formed_from_victim = vec![false; p.compounds.len()];
+    let mut queue = vec![kv];
+    while let Some(j) = queue.pop() {
+        for (_, m) in p.compounds[j].0.metabolites() {
+            if let Some(x) = p.compounds.iter().position(|(c, _)| c.name == m) {
+                if x != kv && !std::mem::replace(&mut formed_from_victim[x], true) {
+                    queue.push(x);
+                }
+            }
+        }
+    }
+
     // Per victim enzyme acted on: (enzyme, fm, liver terms, gut terms).
     let mut acted: Vec<(&str, f64, Terms, Terms)> = Vec::new();
     for (enzyme, fm) in victim_run.fm.iter().filter(|(e, _)| e != "renal") {
@@ -176,7 +189,7 @@ pub fn static_auc_ratio(
         let (mut gut, mut liver) = (Sums::default(), Sums::default());
         let mut acts = false;
         for (k, (c, _)) in p.compounds.iter().enumerate() {
-            if k == kv {
+            if k == kv || formed_from_victim[k] {
                 continue;
             }
             let Some(run) = test.compounds.iter().find(|r| r.compound == c.name) else {
@@ -250,13 +263,22 @@ pub fn static_auc_ratio(
         .find(|x| x.0 == "CYP3A4" && phys.gut_enzyme_pmol(x.0).unwrap_or(0.0) > 0.0);
     let gut = in_gut.map_or(1.0, |x| 1.0 / (x.3.product() * (1.0 - fg) + fg));
     let main = in_gut.unwrap_or(&acted[0]);
+    // Without CYP3A4 the gut term is 1, and so are its reported factors.
+    let gut_terms = in_gut.map_or(
+        Terms {
+            a: 1.0,
+            b: 1.0,
+            c: 1.0,
+        },
+        |x| x.3,
+    );
     Some(StaticDdi {
         enzyme: acted.iter().map(|x| x.0).collect::<Vec<_>>().join("+"),
         fm: fm_total,
         fg,
-        a_gut: main.3.a,
-        b_gut: main.3.b,
-        c_gut: main.3.c,
+        a_gut: gut_terms.a,
+        b_gut: gut_terms.b,
+        c_gut: gut_terms.c,
         a_liver: main.2.a,
         b_liver: main.2.b,
         c_liver: main.2.c,

@@ -511,3 +511,38 @@ adjust_dose = false
         "a perpetrator dosed 72 h before the victim is not present in the static model"
     );
 }
+
+/// The victim's own metabolites are not its perpetrators in the static model: itraconazole
+/// (whose hydroxy-, keto- and N-desalkyl metabolites inhibit CYP3A4) with a compound that
+/// acts on nothing has no static ratio (it had 2.28 from its own metabolites).
+#[test]
+fn static_model_does_not_count_the_victims_metabolites() {
+    let ws = Workspace::new();
+    let text = r#"
+name = "itraconazole as a victim"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "alone"
+dose = [ { compound = "itraconazole", route = "oral", mg = 200, at_h = 0 } ]
+[[arm]]
+name = "with midazolam"
+dose = [ { compound = "midazolam", route = "oral", mg = 1, at_h = 0 }, { compound = "itraconazole", route = "oral", mg = 200, at_h = 0 } ]
+[simulation]
+end_h = 48
+[[compare]]
+compound = "itraconazole"
+test = "with midazolam"
+reference = "alone"
+adjust_dose = false
+"#;
+    let path = ws.write("s.toml", text);
+    let r = run_path(&path, &RunOptions::default());
+    let c = &r.summary.comparisons[0];
+    println!(
+        "AUC ratio {:?}, static {:?}",
+        c.auc_ratio.map(|s| s.median),
+        c.static_model.as_ref().map(|s| s.auc_ratio)
+    );
+    assert!(c.static_model.is_none());
+}
