@@ -241,9 +241,13 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
         // Hepatic and gut-wall metabolism.
         let mut liver_pathways = liver_pathways[k].clone();
         let uptake_clint = hepatic_uptake_kinetics(c, phys).map_or(0.0, |k| k.clint_l_per_h());
-        if let Some(pa) = liver_pa {
-            fitted_behind_membranes(&mut liver_pathways, pa + uptake_clint, pa, label)?;
-        }
+        // (A perfusion-limited liver here still takes the cells' CLint of a clearance fitted
+        // behind membranes elsewhere: `None` converts only those.)
+        fitted_behind_membranes(
+            &mut liver_pathways,
+            liver_pa.map(|pa| [pa + uptake_clint, pa]),
+            label,
+        )?;
         let gut_pathways = enzyme_pathways(c, phys, Site::Gut, label)?;
         for p in &liver_pathways {
             let dyn_state = p
@@ -646,24 +650,25 @@ fn membrane_limits(
 /// them, behind the individual's own.
 fn fitted_behind_membranes(
     pathways: &mut [Pathway],
-    ps_in: f64,
-    ps_out: f64,
+    own: Option<[f64; 2]>,
     label: &str,
 ) -> Result<()> {
     for p in pathways.iter_mut() {
         let Some(f) = p.fitted else { continue };
         if let Kinetics::Linear { clint_u_l_per_h } = &mut p.kinetics {
-            let (c, ps_in, ps_out, scale) = match f.membranes {
+            let (c, ps_in, ps_out, scale) = match (f.membranes, own) {
                 // No enzyme in this individual: no clearance by it.
                 _ if f.scale <= 0.0 => {
                     *clint_u_l_per_h = 0.0;
                     continue;
                 }
                 // Fitted behind membranes of its own liver: convert there, then scale.
-                Some(Some([i, o])) => (*clint_u_l_per_h / f.scale, i, o, f.scale),
+                (Some(Some([i, o])), _) => (*clint_u_l_per_h / f.scale, i, o, f.scale),
                 // Its liver was perfusion-limited: the fitted CLint is the cells' own.
-                Some(None) => continue,
-                None => (*clint_u_l_per_h, ps_in, ps_out, 1.0),
+                (Some(None), _) => continue,
+                // Fitted liver unknown: behind this liver's membranes, if it has any.
+                (None, Some([i, o])) => (*clint_u_l_per_h, i, o, 1.0),
+                (None, None) => continue,
             };
             if c >= 0.95 * ps_in {
                 return Err(PbpkError::invalid(
