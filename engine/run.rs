@@ -747,30 +747,38 @@ fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology
 /// A preterm birth (gestational age under 37 weeks) matures enzymes and GFR by postmenstrual
 /// age, but body size and organ volumes come from the term growth reference: say so.
 fn preterm_warnings(s: &Scenario) -> Vec<String> {
+    let sub = &s.subjects;
+    let one_child = sub.population.is_none();
+    let at_birth = sub.age_years.is_some_and(|a| a.range()[0] < 0.1);
     let given = [
         (
             "subjects.gestational_age_weeks",
-            s.subjects.gestational_age_weeks,
-            s.subjects.weight_kg.is_some(),
+            sub.gestational_age_weeks,
+            // Advice that can be followed: one child may be given its size.
+            if !one_child {
+                "; a virtual population's children are all of term size"
+            } else if sub.weight_kg.is_some() {
+                ", rescaled to the weight given"
+            } else {
+                "; give weight_kg and height_cm for a preterm infant's size (down to about 2.2 kg: smaller infants fall outside the size model)"
+            },
+            at_birth,
         ),
         (
             "children.gestational_age_weeks",
             s.children.as_ref().and_then(|c| c.gestational_age_weeks),
-            false,
+            "; the dose-finding children are all of term size",
+            true,
         ),
     ];
     given
         .into_iter()
-        .filter_map(|(field, ga, sized)| {
+        .filter_map(|(field, ga, advice, newborn)| {
             let ga = ga.filter(|g| *g < 37.0)?;
             Some(format!(
-                "{field} = {}: maturation (enzymes, GFR) follows postmenstrual age, but body size and organ volumes come from the term growth reference (a newborn of about 3.5 kg){}",
+                "{field} = {}: maturation (enzymes, GFR) follows postmenstrual age, but body size and organ volumes come from the term growth reference{}{advice}",
                 crate::data::show(ga),
-                if sized {
-                    ", rescaled to the weight given"
-                } else {
-                    "; give weight_kg and height_cm for a preterm infant's size (down to about 2.2 kg: smaller infants fall outside the size model)"
-                }
+                if newborn { " (a newborn of about 3.5 kg)" } else { "" }
             ))
         })
         .collect()
@@ -852,10 +860,11 @@ pub fn run_scenario_prepared(
         // Population settings on a one-individual scenario change nothing: say so.
         let sub = &s.subjects;
         // A [children] dose finding draws virtual children with the seed.
-        let draws_children = s
-            .children
-            .as_ref()
-            .is_some_and(|c| c.dose_finding.is_some());
+        let draws_children = s.children.as_ref().is_some_and(|c| {
+            c.dose_finding
+                .as_ref()
+                .is_some_and(|d| d.virtual_children != Some(0))
+        });
         for (what, set) in [
             ("--subjects", opts.subjects.is_some()),
             ("--seed", opts.seed.is_some() && !draws_children),
