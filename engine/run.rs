@@ -435,6 +435,13 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
         for (c, _) in compounds.iter_mut() {
             *c = crate::trial::scale_fu(c, &physiology, reference);
         }
+    } else if population.is_none() {
+        // An individual file with another hematocrit than the reference man's (a woman, a
+        // user's patient file): the files' B:P apply at the reference hematocrit.
+        for (c, _) in compounds.iter_mut() {
+            let fu = c.fu_plasma.value;
+            crate::trial::with_hematocrit(c, fu, &physiology);
+        }
     }
     let model = assemble(&physiology, &compounds)?;
     let mut observed_data = Vec::new();

@@ -147,6 +147,30 @@ pub struct SubjectRow {
     pub targets: Vec<std::result::Result<crate::report::summary::TargetDose, String>>,
 }
 
+/// The hematocrit at which the compound files' blood:plasma ratios are taken: the reference
+/// man's (physiologies/adult_male_european.toml, PK-Sim's 0.47; a test keeps the two equal).
+pub const REFERENCE_HEMATOCRIT: f64 = 0.47;
+
+/// The blood:plasma ratio of compound `c` (whose file gives B:P with unbound fraction
+/// `fu_file`) in `phys`, with the drug's blood-cell affinity kept. What belongs to the drug
+/// is its unbound affinity for blood cells, Kpu,bc = (H_ref - 1 + B:P) / (H_ref fu) (Rodgers
+/// et al. 2005, eq. 8, at the reference hematocrit; at least 0); an individual's B:P follows
+/// from its own hematocrit and fu: B:P = 1 - H + H fu Kpu,bc. (Kept at the file's B:P at
+/// every hematocrit, the back-calculated cell affinity moved instead, and with it every
+/// tissue Kp of a drug whose B:P is near 1 - H: lisinopril's Vss doubled between hematocrit
+/// 0.30 and 0.55 in a 2-year-old. Taken at each sex's own reference, a female's cell
+/// affinity was clamped to 0 for every drug with B:P below 1 - 0.385.)
+pub(crate) fn with_hematocrit(c: &mut Compound, fu_file: f64, phys: &Physiology) {
+    let (h_ref, h) = (REFERENCE_HEMATOCRIT, phys.hematocrit);
+    let fu = c.fu_plasma.value;
+    if (h - h_ref).abs() < 1e-12 && (fu - fu_file).abs() < 1e-15 {
+        return;
+    }
+    let bp = c.blood_plasma_ratio.value;
+    let kpu_bc = ((h_ref - 1.0 + bp) / (h_ref * fu_file)).max(0.0);
+    c.blood_plasma_ratio.value = 1.0 - h + h * fu * kpu_bc;
+}
+
 /// Blood binding of the subject: unbound fraction scaled with the subject's binding protein
 /// (albumin or AGP) relative to the reference individual's (one binding site, unchanged
 /// affinity; McNamara & Alcorn 2002): fu' = 1 / (1 + (1 - fu) / fu x P / P_ref); and the
@@ -163,18 +187,7 @@ pub(crate) fn scale_fu(c: &Compound, phys: &Physiology, reference: &Physiology) 
     if let Some((p, p_ref)) = proteins.filter(|(_, p_ref)| *p_ref > 0.0) {
         c.fu_plasma.value = 1.0 / (1.0 + (1.0 - fu_ref) / fu_ref * p / p_ref);
     }
-    // The blood:plasma ratio was measured in the reference's blood. What belongs to the drug
-    // is its unbound affinity for blood cells, Kpu,bc = (H - 1 + B:P) / (H fu) (Rodgers et
-    // al. 2005, eq. 8); the subject's B:P follows from its own hematocrit and fu:
-    // B:P = 1 - H + H fu Kpu,bc. (Kept at the file's B:P, a subject's hematocrit moved the
-    // back-calculated cell affinity instead, and with it every tissue Kp of a drug whose B:P
-    // is near 1 - H: lisinopril's Vss doubled between hematocrit 0.30 and 0.55.)
-    let (h_ref, h) = (reference.hematocrit, phys.hematocrit);
-    if h_ref > 0.0 && (h - h_ref).abs() + (c.fu_plasma.value - fu_ref).abs() > 0.0 {
-        let bp = c.blood_plasma_ratio.value;
-        let kpu_bc = ((h_ref - 1.0 + bp) / (h_ref * fu_ref)).max(0.0);
-        c.blood_plasma_ratio.value = 1.0 - h + h * c.fu_plasma.value * kpu_bc;
-    }
+    with_hematocrit(&mut c, fu_ref, phys);
     c
 }
 

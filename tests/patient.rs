@@ -681,3 +681,44 @@ fn fitted_clearance_without_the_enzyme_is_zero_not_nan() {
     assert!(r.summary.mass_balance_max_rel_error < 1e-6);
     assert!(c.auc_mg_h_per_l.as_ref().unwrap().median.is_finite());
 }
+
+/// The compound files' B:P apply at the reference man's hematocrit for every individual, so
+/// a woman's exposure moves smoothly with her hematocrit: at her reference value 0.385 the
+/// cell affinity of midazolam (B:P 0.56 < 1 - 0.385) was clamped to 0 when each sex took
+/// its own reference, and 0.385 -> 0.386 moved the AUC by 4 %.
+#[test]
+fn blood_plasma_ratio_is_continuous_across_hematocrit_for_women() {
+    let male =
+        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let h: f64 = male
+        .lines()
+        .find_map(|l| l.strip_prefix("hematocrit = "))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert_eq!(
+        h,
+        pbpk::trial::REFERENCE_HEMATOCRIT,
+        "the reference man's hematocrit moved"
+    );
+    let w = Workspace::new();
+    let auc = |hct: f64| {
+        let p = w.write(
+            "s.toml",
+            &scenario(
+                &format!("physiology = \"european\"\nsex = \"female\"\nhematocrit = {hct}"),
+                "{ compound = \"midazolam\", route = \"oral\", mg = 7.5, at_h = 0 }",
+                48.0,
+            ),
+        );
+        let r = run_path(&p, &RunOptions::default());
+        r.summary.arms[0].compounds[0]
+            .auc_inf_mg_h_per_l
+            .as_ref()
+            .unwrap()
+            .median
+    };
+    let (a, b, c) = (auc(0.384), auc(0.385), auc(0.386));
+    println!("midazolam AUC_inf in a woman at H 0.384 / 0.385 / 0.386: {a} / {b} / {c}");
+    assert!((b / a - 1.0).abs() < 0.005 && (c / b - 1.0).abs() < 0.005);
+}
