@@ -546,3 +546,51 @@ adjust_dose = false
     );
     assert!(c.static_model.is_none());
 }
+
+/// The static model's gut term is the guidance's for CYP3A substrates: an oral inhibitor of
+/// CYP2C9 alone leaves the gut factors of a CYP3A4 + CYP2C9 substrate at 1 (it gave the whole
+/// gut loss, which is CYP3A4's, the CYP2C9 inhibitor's A term), while the liver term counts
+/// CYP2C9.
+#[test]
+fn static_gut_term_is_for_cyp3a4_only() {
+    let ws = Workspace::new();
+    let mdz = std::fs::read_to_string(repo().join("compounds/midazolam.toml")).unwrap();
+    let victim = mdz.replacen("name = \"midazolam\"", "name = \"victim2c9\"", 1)
+        + r#"
+[[elimination]]
+type = "hepatic_enzyme"
+enzyme = "CYP2C9"
+clint_ul_per_min_per_pmol = 1.0
+source = "test pathway"
+"#;
+    ws.write("compounds/victim2c9.toml", &victim);
+    let keto = std::fs::read_to_string(repo().join("compounds/ketoconazole.toml")).unwrap();
+    let inh = keto
+        .replacen("name = \"ketoconazole\"", "name = \"inh2c9\"", 1)
+        .replacen(
+            "type = \"competitive\"\nenzyme = \"CYP3A4\"",
+            "type = \"competitive\"\nenzyme = \"CYP2C9\"",
+            1,
+        );
+    assert!(
+        inh.contains("enzyme = \"CYP2C9\""),
+        "ketoconazole's interaction moved"
+    );
+    ws.write("compounds/inh2c9.toml", &inh);
+    let text = scenario(
+        r#"{ compound = "inh2c9", route = "oral", mg = 400, at_h = 0 }"#,
+        "victim2c9",
+        r#"route = "oral", mg = 7.5, at_h = 1"#,
+        48.0,
+    );
+    let path = ws.write("s.toml", &text);
+    let r = run_path(&path, &RunOptions::default());
+    let s = r.summary.comparisons[0].static_model.as_ref().unwrap();
+    println!(
+        "enzymes {} fm {:.3}; gut A {} B {} C {}; liver A {:.4}; AUCR {:.3}",
+        s.enzyme, s.fm, s.a_gut, s.b_gut, s.c_gut, s.a_liver, s.auc_ratio
+    );
+    assert_eq!(s.enzyme, "CYP2C9");
+    assert_eq!((s.a_gut, s.b_gut, s.c_gut), (1.0, 1.0, 1.0));
+    assert!(s.a_liver < 1.0 && s.auc_ratio > 1.0);
+}
