@@ -305,7 +305,8 @@ fn draw_adult(
     }
     p.albumin_g_per_l = albumin;
 
-    let liver_volume = typical_liver_volume(lv, reference, bsa) * lognormal_factor(rng, lv.cv);
+    let liver_volume =
+        typical_liver_volume(lv, reference, bsa, age_years) * lognormal_factor(rng, lv.cv);
     if liver_volume <= 0.3 {
         return Err(format!("liver volume {liver_volume:.2} L"));
     }
@@ -326,7 +327,13 @@ fn typical_liver_volume(
     lv: &crate::data::population::LiverVolume,
     reference: &Physiology,
     bsa: f64,
+    age_years: f64,
 ) -> f64 {
+    // Age relative to the reference individual's (whose liver the equation is a ratio to).
+    let age = lv
+        .age_decline
+        .as_ref()
+        .map_or(1.0, |d| d.factor(age_years) / d.factor(reference.age_years));
     let bsa_ref = bsa_du_bois(reference.body_weight_kg, reference.height_cm);
     let eq_ref = lv.reference_intercept_l.unwrap_or(lv.volume_intercept_l)
         + lv.reference_per_bsa_l_per_m2
@@ -334,6 +341,7 @@ fn typical_liver_volume(
             * bsa_ref;
     reference.organ("liver").volume_l * (lv.volume_intercept_l + lv.volume_per_bsa_l_per_m2 * bsa)
         / eq_ref
+        * age
 }
 
 /// The population's GFR (mL/min) at an age and BSA, before variability: the value at 30 y
@@ -558,7 +566,7 @@ fn patient_adult(
     p.age_years = age;
     p.hematocrit = anthro.hematocrit.mean;
     p.albumin_g_per_l = anthro.albumin_g_per_l.mean;
-    let liver_volume = typical_liver_volume(lv, reference, bsa);
+    let liver_volume = typical_liver_volume(lv, reference, bsa, age);
     rescale(
         &mut p,
         (reference.body_weight_kg, reference.height_cm),

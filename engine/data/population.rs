@@ -80,6 +80,30 @@ pub struct LiverVolume {
     #[serde(default)]
     pub mppgl_cv: f64,
     pub source: String,
+    /// Liver volume falling with adult age: 1 up to `from_age_years`, then linearly to
+    /// `fraction_at_to` at `to_age_years` and beyond (optional; without it, no age term).
+    #[serde(default)]
+    pub age_decline: Option<LiverAgeDecline>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiverAgeDecline {
+    pub from_age_years: f64,
+    pub to_age_years: f64,
+    pub fraction_at_to: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl LiverAgeDecline {
+    /// The liver volume at `age` relative to a young adult's.
+    pub fn factor(&self, age: f64) -> f64 {
+        let x = ((age - self.from_age_years) / (self.to_age_years - self.from_age_years))
+            .clamp(0.0, 1.0);
+        1.0 - x * (1.0 - self.fraction_at_to)
+    }
 }
 
 /// GFR (mL/min) = (at_30 - decline x max(age - 30, 0)) x BSA / 1.73, times a log-normal factor.
@@ -248,6 +272,26 @@ impl Population {
         }
         c.non_negative("liver.cv", liver.cv)?;
         c.source("liver.source", &liver.source)?;
+        if let Some(d) = &liver.age_decline {
+            if !(d.from_age_years >= 18.0 && d.to_age_years > d.from_age_years) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "liver.age_decline.to_age_years",
+                    "needs 18 <= from_age_years < to_age_years",
+                ));
+            }
+            if !(d.fraction_at_to > 0.0 && d.fraction_at_to <= 1.0) {
+                return Err(PbpkError::invalid(
+                    path,
+                    "liver.age_decline.fraction_at_to",
+                    format!(
+                        "must be in (0, 1], got {}",
+                        crate::data::show(d.fraction_at_to)
+                    ),
+                ));
+            }
+            c.source("liver.age_decline.source", &d.source)?;
+        }
         c.positive(
             "gfr.at_30_ml_per_min_per_1_73m2",
             gfr.at_30_ml_per_min_per_1_73m2,
