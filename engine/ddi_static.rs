@@ -204,16 +204,7 @@ pub fn static_auc_ratio(
             let dose = run.last_dose_mg;
             // The perpetrator's peak as a study samples it (from 5 min after its dose): just
             // after an IV bolus the venous plasma holds the whole dose in the venous blood.
-            let cmax = run
-                .profile
-                .iter()
-                .filter(|(t, _, _)| {
-                    *t >= run.window_h[0] + crate::analysis::nca::EARLIEST_SAMPLE_H
-                        && *t <= run.window_h[1]
-                })
-                .map(|(_, c, _)| *c)
-                .fold(f64::NEG_INFINITY, f64::max);
-            let cmax = if cmax.is_finite() { cmax } else { run.nca.cmax };
+            let cmax = run.nca.sampled_peak;
             let umol = |mg_per_l: f64| mg_per_l * 1000.0 / c.mw();
             let fu = c.fu_plasma.value;
             // The guidance's inlet terms, with the perpetrator's own Fa and Fg from the

@@ -958,7 +958,7 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
 /// sensitivity analysis needs from each of its many runs.
 pub fn run_arms(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Summary> {
     let (arms, _) = run_all_arms(s, p, opts)?;
-    Ok(summarise_run(s, &p.physiology, &arms))
+    Ok(arms_summary(s, p, &arms))
 }
 
 /// The summary `run_arms` gives, from arms already run for the prepared individual.
@@ -1879,10 +1879,8 @@ pub fn predicted_metric(c: &CompoundRun, metric: &str, body_weight_kg: f64) -> O
             .then_some(c.nca.auc_inf)
             .flatten()
             .map(|a| c.dose_mg / a),
-        "cl_ml_per_min_per_kg" => single_administration(c)
-            .then_some(c.nca.auc_inf)
-            .flatten()
-            .map(|a| c.dose_mg / a * 1000.0 / 60.0 / body_weight_kg),
+        "cl_ml_per_min_per_kg" => predicted_metric(c, "cl_l_per_h", body_weight_kg)
+            .map(|cl| cl * 1000.0 / 60.0 / body_weight_kg),
         "f_oral" => c.fractions.map(|f| f.f_oral),
         "fa" => c.fractions.map(|f| f.fa),
         "fg" => c.fractions.map(|f| f.fg),

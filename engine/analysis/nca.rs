@@ -34,6 +34,10 @@ pub struct Nca {
     pub t_half: Option<f64>,
     pub auc_inf: Option<f64>,
     pub auc_extrapolated_pct: Option<f64>,
+    /// The peak as a study samples it: the highest concentration from `EARLIEST_SAMPLE_H`
+    /// after the window start (Cmax when the window has no later sample). After an IV bolus
+    /// it leaves out the venous spike of the whole dose in the venous blood.
+    pub sampled_peak: f64,
 }
 
 /// One trapezoid, linear when rising or flat, logarithmic when falling.
@@ -68,7 +72,7 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         .filter(|(&ti, _)| n > 0 && ti >= t[0] + EARLIEST_SAMPLE_H)
         .map(|(_, &ci)| ci)
         .fold(f64::NEG_INFINITY, f64::max);
-    let reference = if sampled_peak.is_finite() {
+    let sampled_peak = if sampled_peak.is_finite() {
         sampled_peak
     } else {
         cmax
@@ -77,7 +81,7 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         terminal_slope(
             &t[imax.min(n)..],
             &c[imax.min(n)..],
-            reference * LLOQ_FRACTION_OF_CMAX,
+            sampled_peak * LLOQ_FRACTION_OF_CMAX,
         )
     } else {
         None
@@ -103,6 +107,7 @@ pub fn nca(t: &[f64], c: &[f64], extrapolate: bool) -> Nca {
         t_half,
         auc_inf,
         auc_extrapolated_pct: pct,
+        sampled_peak,
     }
 }
 
