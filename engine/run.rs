@@ -580,15 +580,17 @@ pub fn run_scenario(
 /// the liver it was fitted in (`fitted_physiology`, default the reference man), so that any
 /// individual scales it by its own (`clearance::enzyme_pathways`).
 fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Result<()> {
+    use crate::data::compound::Elimination::HepaticFitted;
     // The fitted liver is the file as written, not as a sensitivity analysis perturbs it
     // (perturbing the reference man's CYP3A4 must change his clearance, not cancel out).
     let mut lib = lib.clone();
     lib.overrides.retain(|o| o.kind != Kind::Physiology);
-    let lib = &lib;
     let mut livers: Vec<(String, Physiology)> = Vec::new();
     for (c, clabel) in compounds.iter_mut() {
+        // Each fitted entry's liver (loaded once per name), amount and basis.
+        let mut fitted: Vec<usize> = Vec::new();
         for (i, e) in c.elimination.iter_mut().enumerate() {
-            let crate::data::compound::Elimination::HepaticFitted {
+            let HepaticFitted {
                 enzyme,
                 fitted_physiology,
                 fitted_liver_amount,
@@ -598,53 +600,42 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
             else {
                 continue;
             };
-            let name = fitted_physiology
-                .clone()
-                .unwrap_or_else(|| "adult_male_european".into());
+            let name = fitted_physiology.as_deref().unwrap_or(FITTED_PHYSIOLOGY);
             let field = format!("elimination[{i}].fitted_physiology");
-            if !livers.iter().any(|(n, _)| *n == name) {
-                let r = lib.resolve(Kind::Physiology, &name, clabel, &field)?;
-                if Population::is_population(&r.text) {
-                    return Err(PbpkError::invalid(
-                        clabel,
-                        &field,
-                        format!("\"{name}\" is a population; name the individual physiology file the clearance was fitted in (e.g. \"adult_male_european\")"),
-                    ));
+            let li = match livers.iter().position(|(n, _)| n == name) {
+                Some(li) => li,
+                None => {
+                    let r = lib.resolve(Kind::Physiology, name, clabel, &field)?;
+                    if Population::is_population(&r.text) {
+                        return Err(PbpkError::invalid(
+                            clabel,
+                            &field,
+                            format!("\"{name}\" is a population; name the individual physiology file the clearance was fitted in (e.g. \"{FITTED_PHYSIOLOGY}\")"),
+                        ));
+                    }
+                    livers.push((name.to_string(), Physiology::parse(&r.label(), &r.text)?));
+                    livers.len() - 1
                 }
-                livers.push((name.clone(), Physiology::parse(&r.label(), &r.text)?));
-            }
-            let liver = &livers.iter().find(|(n, _)| *n == name).unwrap().1;
+            };
+            let liver = &livers[li].1;
             if let Some(e) = enzyme.as_deref() {
-                if let Some(listed) = liver.enzyme_case_mismatch(e) {
-                    return Err(PbpkError::invalid(
-                        clabel,
-                        format!("elimination[{i}].enzyme"),
-                        format!("\"{e}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?"),
-                    ));
-                }
+                check_enzyme_case(liver, e, clabel, &format!("elimination[{i}].enzyme"))?;
             }
             *fitted_liver_amount = Some(liver.fitted_liver_amount(enzyme.as_deref()));
             *fitted_by_enzyme = enzyme
                 .as_deref()
                 .is_some_and(|e| liver.hepatic_enzyme_pmol(e).is_some());
+            fitted.push(li);
         }
-        // The fitted liver's membranes for this compound (its own file values there).
-        let mut membranes = Vec::new();
-        for e in &c.elimination {
-            if let crate::data::compound::Elimination::HepaticFitted {
-                fitted_physiology, ..
-            } = e
-            {
-                let name = fitted_physiology
-                    .as_deref()
-                    .unwrap_or("adult_male_european");
-                let liver = &livers.iter().find(|(n, _)| n == name).unwrap().1;
-                membranes.push(crate::model::assemble::liver_membranes(c, liver, clabel)?);
-            }
-        }
+        // That liver's membranes for this compound (its own file values there), set once the
+        // entries no longer borrow the compound.
+        let membranes = fitted
+            .iter()
+            .map(|&li| crate::model::assemble::liver_membranes(c, &livers[li].1, clabel))
+            .collect::<Result<Vec<_>>>()?;
         let mut m = membranes.into_iter();
         for e in c.elimination.iter_mut() {
-            if let crate::data::compound::Elimination::HepaticFitted {
+            if let HepaticFitted {
                 fitted_liver_membranes,
                 ..
             } = e
@@ -655,6 +646,9 @@ fn set_fitted_livers(compounds: &mut [(Compound, String)], lib: &Library) -> Res
     }
     Ok(())
 }
+
+/// The liver a `hepatic_fitted` clearance was fitted in when its file names none.
+const FITTED_PHYSIOLOGY: &str = "adult_male_european";
 
 /// Every compound an `[[observed]]` value or a `[[compare]]` names must be one the scenario
 /// doses or forms (a misspelt name would print "not computed" or drop the comparison).
@@ -731,21 +725,30 @@ fn check_population_ages(pop: &Population, [a0, a1]: [f64; 2], label: &str) -> R
     Ok(())
 }
 
+/// An enzyme name that matches one of the physiology's only in letter case is a typo that
+/// would silently remove an interaction or a pathway's scaling: an error naming the right one.
+fn check_enzyme_case(phys: &Physiology, name: &str, label: &str, field: &str) -> Result<()> {
+    match phys.enzyme_case_mismatch(name) {
+        Some(listed) => Err(PbpkError::invalid(
+            label,
+            field,
+            format!("\"{name}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// An interaction naming an enzyme that matches one of the physiology's only in letter case
 /// is a typo that would silently remove the interaction: an error.
 fn check_interaction_enzymes(compounds: &[(Compound, String)], phys: &Physiology) -> Result<()> {
     for (c, clabel) in compounds {
         for (i, it) in c.interaction.iter().enumerate() {
-            if let Some(listed) = phys.enzyme_case_mismatch(it.enzyme()) {
-                return Err(PbpkError::invalid(
-                    clabel,
-                    format!("interaction[{i}].enzyme"),
-                    format!(
-                        "\"{}\" is not an enzyme of the physiology; enzyme names are case-sensitive: did you mean \"{listed}\"?",
-                        it.enzyme()
-                    ),
-                ));
-            }
+            check_enzyme_case(
+                phys,
+                it.enzyme(),
+                clabel,
+                &format!("interaction[{i}].enzyme"),
+            )?;
         }
     }
     Ok(())
@@ -826,21 +829,10 @@ fn interaction_warnings(p: &Prepared) -> Vec<String> {
     for (c, _) in &p.compounds {
         for (i, it) in c.interaction.iter().enumerate() {
             let e = it.enzyme();
-            if phys.enzymes.liver.contains_key(e) || phys.enzymes.gut.contains_key(e) {
+            if phys.has_enzyme(e) {
                 continue;
             }
-            let listed: Vec<&str> = phys
-                .enzymes
-                .liver
-                .keys()
-                .chain(
-                    phys.enzymes
-                        .gut
-                        .keys()
-                        .filter(|k| !phys.enzymes.liver.contains_key(*k)),
-                )
-                .map(String::as_str)
-                .collect();
+            let listed: Vec<&str> = phys.enzyme_names().collect();
             out.push(format!(
                 "{}'s interaction[{i}] names enzyme \"{e}\", which the physiology {} does not have: it acts on nothing (the physiology has {})",
                 c.name,

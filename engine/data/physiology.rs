@@ -382,15 +382,32 @@ impl PhysiologyFile {
             .unwrap_or_else(|| self.enzymes.mppgl_mg_per_g * self.liver_mass_g())
     }
 
+    /// Whether the physiology lists `name` as a hepatic or intestinal enzyme.
+    pub fn has_enzyme(&self, name: &str) -> bool {
+        self.enzymes.liver.contains_key(name) || self.enzymes.gut.contains_key(name)
+    }
+
+    /// Every enzyme the physiology lists: the hepatic ones, then those only in the gut.
+    pub fn enzyme_names(&self) -> impl Iterator<Item = &str> {
+        let gut_only = self
+            .enzymes
+            .gut
+            .keys()
+            .filter(|k| !self.enzymes.liver.contains_key(*k));
+        self.enzymes
+            .liver
+            .keys()
+            .chain(gut_only)
+            .map(String::as_str)
+    }
+
     /// The listed enzyme (hepatic or intestinal) whose name equals `name` but for letter
     /// case, if `name` itself is not listed: a likely typo.
     pub fn enzyme_case_mismatch(&self, name: &str) -> Option<&str> {
-        let listed = self.enzymes.liver.keys().chain(self.enzymes.gut.keys());
-        let mut same = listed.filter(|k| k.eq_ignore_ascii_case(name));
-        if self.enzymes.liver.contains_key(name) || self.enzymes.gut.contains_key(name) {
+        if self.has_enzyme(name) {
             return None;
         }
-        same.next().map(String::as_str)
+        self.enzyme_names().find(|k| k.eq_ignore_ascii_case(name))
     }
 
     /// Hepatic amount of an enzyme in pmol: abundance x MPPGL x liver mass.
