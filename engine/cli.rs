@@ -174,16 +174,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 ));
             }
             if let Some(g) = gestational_age {
-                if !(22.0..=44.0).contains(&g) {
-                    return Err(PbpkError::invalid(
-                        "pbpk child",
-                        "--gestational-age",
-                        format!(
-                            "must be 22 to 44 weeks, as in a scenario, got {}",
-                            crate::data::show(g)
-                        ),
-                    ));
-                }
+                crate::data::scenario::check_gestational_age("pbpk child", "--gestational-age", g)?;
             }
             let (p, g, _) =
                 setup.typical_child(age, female, gestational_age, "pbpk child", "--population")?;

@@ -306,6 +306,21 @@ fn yes() -> bool {
     true
 }
 
+/// A gestational age at birth must be 22 to 44 weeks (scenarios and `pbpk child` alike).
+pub fn check_gestational_age(path: &str, field: &str, weeks: f64) -> Result<()> {
+    if (22.0..=44.0).contains(&weeks) {
+        return Ok(());
+    }
+    Err(PbpkError::invalid(
+        path,
+        field,
+        format!(
+            "must be between 22 and 44 weeks (40 = term), got {}",
+            crate::data::show(weeks)
+        ),
+    ))
+}
+
 /// One observed clinical value with its study.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -537,16 +552,7 @@ impl Scenario {
             }
         }
         if let Some(g) = self.subjects.gestational_age_weeks {
-            if !(22.0..=44.0).contains(&g) {
-                return Err(PbpkError::invalid(
-                    path,
-                    "subjects.gestational_age_weeks",
-                    format!(
-                        "must be between 22 and 44 weeks (40 = term), got {}",
-                        crate::data::show(g)
-                    ),
-                ));
-            }
+            check_gestational_age(path, "subjects.gestational_age_weeks", g)?;
         }
         self.validate_patient(path)?;
         let end = self.simulation.end_h;
@@ -812,16 +818,7 @@ impl Scenario {
             ));
         }
         if let Some(g) = ch.gestational_age_weeks {
-            if !(22.0..=44.0).contains(&g) {
-                return Err(PbpkError::invalid(
-                    path,
-                    "children.gestational_age_weeks",
-                    format!(
-                        "must be between 22 and 44 weeks (40 = term), got {}",
-                        crate::data::show(g)
-                    ),
-                ));
-            }
+            check_gestational_age(path, "children.gestational_age_weeks", g)?;
         }
         for (i, a) in ch.ages_years.iter().enumerate() {
             if !(0.0..=18.0).contains(a) {
