@@ -28,6 +28,20 @@ output_step_h = 0.02
     )
 }
 
+/// Write `physiologies/NAME.toml` into `w`: the reference man with another hepatic CYP3A4
+/// abundance (pmol/mg; his is 108).
+fn with_hepatic_cyp3a4(w: &Workspace, name: &str, abundance_pmol_per_mg: f64) {
+    let male =
+        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
+    let changed = male.replacen(
+        "abundance_pmol_per_mg = 108.0",
+        &format!("abundance_pmol_per_mg = {abundance_pmol_per_mg:?}"),
+        1,
+    );
+    assert_ne!(changed, male, "the CYP3A4 abundance line moved");
+    w.write(&format!("physiologies/{name}.toml"), &changed);
+}
+
 fn reference_man(ws: &Workspace) -> pbpk::data::physiology::Physiology {
     let path = ws.write("probe.toml", "");
     Library::beside(&path)
@@ -507,15 +521,7 @@ fn implausible_target_doses_are_warned_about() {
 #[test]
 fn fitted_hepatic_clearance_scales_with_the_individuals_enzyme() {
     let w = Workspace::new();
-    let male =
-        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
-    let doubled = male.replacen(
-        "abundance_pmol_per_mg = 108.0",
-        "abundance_pmol_per_mg = 216.0",
-        1,
-    );
-    assert_ne!(doubled, male, "the CYP3A4 abundance line moved");
-    w.write("physiologies/double_cyp3a4.toml", &doubled);
+    with_hepatic_cyp3a4(&w, "double_cyp3a4", 216.0);
     let amlodipine = std::fs::read_to_string(repo().join("compounds/amlodipine.toml")).unwrap();
     let refitted = amlodipine.replacen(
         "clint_u_l_per_h = 1537.0",
@@ -621,15 +627,7 @@ fn hematocrit_moves_the_blood_plasma_ratio_not_the_volume() {
 #[test]
 fn fitted_clearance_scales_behind_the_fitted_livers_membranes() {
     let w = Workspace::new();
-    let male =
-        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
-    let five = male.replacen(
-        "abundance_pmol_per_mg = 108.0",
-        "abundance_pmol_per_mg = 540.0",
-        1,
-    );
-    assert_ne!(five, male);
-    w.write("physiologies/five_cyp3a4.toml", &five);
+    with_hepatic_cyp3a4(&w, "five_cyp3a4", 540.0);
     let auc = |physiology: &str| {
         let p = w.write(
             "s.toml",
@@ -656,15 +654,7 @@ fn fitted_clearance_scales_behind_the_fitted_livers_membranes() {
 #[test]
 fn fitted_clearance_without_the_enzyme_is_zero_not_nan() {
     let w = Workspace::new();
-    let male =
-        std::fs::read_to_string(repo().join("physiologies/adult_male_european.toml")).unwrap();
-    let none = male.replacen(
-        "abundance_pmol_per_mg = 108.0",
-        "abundance_pmol_per_mg = 0.0",
-        1,
-    );
-    assert_ne!(none, male);
-    w.write("physiologies/no_cyp3a4.toml", &none);
+    with_hepatic_cyp3a4(&w, "no_cyp3a4", 0.0);
     let p = w.write(
         "s.toml",
         &scenario(
