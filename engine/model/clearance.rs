@@ -214,7 +214,7 @@ pub fn enzyme_pathways(
                             )
                         })?
                     } else {
-                        phys.enzymes.mppgl_mg_per_g * phys.liver_mass_g()
+                        phys.fitted_liver_amount(None)
                     };
                     let scale = match fitted_liver_amount {
                         Some(a) if *a > 0.0 => amount / a,
