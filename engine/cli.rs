@@ -599,7 +599,7 @@ fn print_dose_finding(r: &RunResult) {
             a.pbpk_dose_mg,
             a.pbpk_dose_mg_per_kg,
             a.band_dose_mg,
-            fmt_opt(a.band_dose_ratio),
+            fmt_opt(a.band_dose_exposure_ratio),
             a.band
         );
     }

@@ -86,7 +86,7 @@ pub struct AgeRow {
     /// The band's mg/kg dose at this child's weight (rounded if a step is given) and the
     /// exposure it gives relative to the target.
     pub band_dose_mg: f64,
-    pub band_dose_ratio: Option<f64>,
+    pub band_dose_exposure_ratio: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,7 +332,7 @@ pub fn run_children(
             t_half_h: c.nca.t_half,
             rules,
             band_dose_mg: 0.0,
-            band_dose_ratio: None,
+            band_dose_exposure_ratio: None,
         });
     }
     // Bands: the median mg/kg of the band's ages, and what it gives at each of them.
@@ -353,7 +353,7 @@ pub fn run_children(
             let run = run_arm(s, &children[i], arm, opts, &[(k, dose / base)])?;
             let r = exposure_of(&run, row.weight_kg).map(|v| v / target);
             ages[i].band_dose_mg = dose;
-            ages[i].band_dose_ratio = r;
+            ages[i].band_dose_exposure_ratio = r;
             ratios.extend(r);
         }
         bands.push(BandRow {

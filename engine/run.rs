@@ -1637,7 +1637,7 @@ fn dose_finding_warnings(d: &crate::pediatric::DoseFindingSummary) -> Vec<String
     d.ages
         .iter()
         .filter_map(|a| {
-            let r = a.band_dose_ratio?;
+            let r = a.band_dose_exposure_ratio?;
             (!(1.0 / 1.5..=1.5).contains(&r)).then(|| {
                 format!(
                     "dose finding of {}: at {} y ({}) the band's dose, {:.4} mg ({:.4} mg/kg{}), gives {:.2} x the target exposure, where this age needs {:.4} mg: {}",

@@ -133,8 +133,8 @@ impl PopulationSetup {
 #[derive(Debug, Clone)]
 pub struct SubjectRow {
     pub subject: Subject,
-    /// (arm, compound, Cmax mg/L, AUC mg.h/L, AUCinf mg.h/L)
-    pub metrics: Vec<(String, String, f64, f64, Option<f64>)>,
+    /// Per arm and compound: the subject's NCA metrics and, for oral doses, fa, Fg, Fh, F.
+    pub metrics: Vec<SubjectMetrics>,
     /// Per `[[compare]]` with `adjust_dose` (in scenario order): (victim, test arm, this
     /// subject's dose that restores its own reference exposure, or why the search failed).
     pub adjusted_doses: Vec<(
@@ -145,6 +145,17 @@ pub struct SubjectRow {
     /// Per `[[target]]` (in scenario order): this subject's dose for the target, or why it
     /// could not be found.
     pub targets: Vec<std::result::Result<crate::report::summary::TargetDose, String>>,
+}
+
+/// One subject's metrics for one compound in one arm (a row's group of `subjects.csv`
+/// columns).
+#[derive(Debug, Clone)]
+pub struct SubjectMetrics {
+    pub arm: String,
+    pub compound: String,
+    pub nca: crate::analysis::nca::Nca,
+    /// Oral doses: fa, Fg, Fh and F of the subject.
+    pub fractions: Option<crate::run::OralFractions>,
 }
 
 /// The hematocrit at which the compound files' blood:plasma ratios are taken: the reference
@@ -322,14 +333,11 @@ fn run_subject(
     let metrics = arms
         .iter()
         .flat_map(|a| {
-            a.compounds.iter().map(|c| {
-                (
-                    a.name.clone(),
-                    c.compound.clone(),
-                    c.nca.cmax,
-                    c.nca.auc,
-                    c.nca.auc_inf,
-                )
+            a.compounds.iter().map(|c| SubjectMetrics {
+                arm: a.name.clone(),
+                compound: c.compound.clone(),
+                nca: c.nca,
+                fractions: c.fractions,
             })
         })
         .collect();

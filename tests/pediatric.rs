@@ -415,7 +415,7 @@ fn dose_finding_meets_the_target_and_bands_cover_their_ages() {
         .ages
         .iter()
         .filter(|a| {
-            a.band_dose_ratio
+            a.band_dose_exposure_ratio
                 .is_some_and(|r| !(1.0 / 1.5..=1.5).contains(&r))
         })
         .count();

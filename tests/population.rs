@@ -27,8 +27,8 @@ fn same_seed_gives_identical_results_on_one_and_two_threads() {
     for (x, y) in a.subjects.iter().zip(&b.subjects) {
         assert_eq!(x.subject.weight_kg.to_bits(), y.subject.weight_kg.to_bits());
         assert_eq!(
-            x.metrics[0].3.to_bits(),
-            y.metrics[0].3.to_bits(),
+            x.metrics[0].nca.auc.to_bits(),
+            y.metrics[0].nca.auc.to_bits(),
             "AUC of subject {}",
             x.subject.id
         );
@@ -119,7 +119,7 @@ end_h = 48
         let cl: Vec<f64> = r
             .subjects
             .iter()
-            .map(|s| mg / s.metrics[arm].4.unwrap())
+            .map(|s| mg / s.metrics[arm].nca.auc_inf.unwrap())
             .collect();
         let (m, sd) = mean_sd(&cl);
         (m, sd / m)
@@ -166,7 +166,7 @@ fn median_by_phenotype(r: &RunResult, enzyme: &str, ph: &str) -> f64 {
                 .iter()
                 .any(|(e, p)| e == enzyme && p == ph)
         })
-        .filter_map(|s| s.metrics[0].4)
+        .filter_map(|s| s.metrics[0].nca.auc_inf)
         .collect();
     assert!(v.len() >= 5, "too few {enzyme} {ph} subjects: {}", v.len());
     v.sort_by(f64::total_cmp);
@@ -259,5 +259,55 @@ fn population_static_model_is_the_reference_individuals() {
             a.test, sa.auc_ratio, sb.auc_ratio
         );
         assert_eq!(sa.auc_ratio, sb.auc_ratio);
+    }
+}
+
+/// subjects.csv gives each subject's Tmax, t1/2 and, for an oral dose, fa, Fg, Fh and F
+/// (F = fa Fg Fh), and the population's summary statistics are those of these columns.
+#[test]
+fn subjects_csv_has_each_subjects_tmax_half_life_and_oral_fractions() {
+    let path = repo().join("scenarios/virtual_trial_midazolam_european.toml");
+    let r = run_with_threads(&path, 2, 11);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("o");
+    pbpk::report::write_outputs(&r, &dir).unwrap();
+    let csv = std::fs::read_to_string(dir.join("subjects.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let arm = &r.arms[0].name;
+    let col = |m: &str| {
+        let name = format!("{arm}|midazolam|{m}");
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            l.split(',')
+                .map(|x| x.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 11);
+    let values = |m: &str| -> Vec<f64> { rows.iter().map(|r| r[col(m)]).collect() };
+    let (fa, fg, fh, f) = (values("fa"), values("fg"), values("fh"), values("f_oral"));
+    for i in 0..rows.len() {
+        assert!(f[i] > 0.0 && f[i] < 1.0, "F {}", f[i]);
+        assert!((fa[i] * fg[i] * fh[i] - f[i]).abs() < 2e-4, "subject {i}");
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let c = &r.summary.arms[0].compounds[0];
+    for (m, stat) in [
+        ("f_oral", c.f_oral.as_ref()),
+        ("tmax_h", c.tmax_h.as_ref()),
+        ("t_half_h", c.t_half_h.as_ref()),
+    ] {
+        let (from_csv, summary) = (median(values(m)), stat.unwrap().median);
+        println!("{m}: median of subjects.csv {from_csv}, summary.json {summary}");
+        assert!((from_csv / summary - 1.0).abs() < 1e-3, "{m}");
     }
 }

@@ -66,7 +66,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             opt(a.clearance_ml_per_min_per_kg),
             opt(a.t_half_h),
             format!("{:.6}", a.band_dose_mg),
-            opt(a.band_dose_ratio),
+            opt(a.band_dose_exposure_ratio),
         ];
         for r in &a.rules {
             row.push(format!("{:.6}", r.dose_mg));

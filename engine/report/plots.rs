@@ -231,7 +231,7 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
 
     let mut ratios: Vec<f64> = vec![0.5, 2.0];
     for a in &d.ages {
-        ratios.extend(a.band_dose_ratio);
+        ratios.extend(a.band_dose_exposure_ratio);
         ratios.extend(a.rules.iter().filter_map(|x| x.ratio).filter(|x| *x > 0.0));
     }
     for b in &d.bands {
@@ -245,7 +245,7 @@ fn dose_finding<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult)
         d.ages
             .iter()
             .zip(&ages)
-            .filter_map(|(a, &x)| a.band_dose_ratio.map(|r| (x, r)))
+            .filter_map(|(a, &x)| a.band_dose_exposure_ratio.map(|r| (x, r)))
             .collect(),
     )];
     if let Some(first) = d.ages.first() {

@@ -1,6 +1,6 @@
 //! `subjects.csv` (populations): one row per subject with what was drawn (demographics, key
-//! physiology, phenotypes, enzyme abundance factors), Cmax, AUC and AUCinf per arm and
-//! compound, and the subject's own adjusted dose factor per `[[compare]]` with
+//! physiology, phenotypes, enzyme abundance factors), Cmax, Tmax, AUC, AUCinf, t1/2 and
+//! (oral) fa, Fg, Fh, F per arm and compound, and the subject's own adjusted dose factor per `[[compare]]` with
 //! `adjust_dose` and per `[[target]]` (empty when its search did not converge).
 
 use super::csv_err;
@@ -8,6 +8,20 @@ use crate::error::Result;
 use crate::report::summary::AdjustedDose;
 use crate::run::RunResult;
 use std::path::Path;
+
+/// The columns written per arm and compound (as `<arm>|<compound>|<metric>`); t1/2 is empty
+/// where no terminal phase could be fitted, fa to F are empty for compounds not given orally.
+const METRICS: [&str; 9] = [
+    "cmax_mg_per_L",
+    "tmax_h",
+    "auc_mg_h_per_L",
+    "auc_inf_mg_h_per_L",
+    "t_half_h",
+    "fa",
+    "fg",
+    "fh",
+    "f_oral",
+];
 
 pub fn write(result: &RunResult, path: &Path) -> Result<()> {
     let Some(first) = result.subjects.first() else {
@@ -47,9 +61,9 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             .iter()
             .map(|(e, _)| format!("{e}_liver_factor")),
     );
-    for (arm, c, ..) in &first.metrics {
-        for m in ["cmax_mg_per_L", "auc_mg_h_per_L", "auc_inf_mg_h_per_L"] {
-            header.push(format!("{arm}|{c}|{m}"));
+    for m in &first.metrics {
+        for name in METRICS {
+            header.push(format!("{}|{}|{name}", m.arm, m.compound));
         }
     }
     for (c, test, _) in &first.adjusted_doses {
@@ -81,10 +95,23 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         ];
         r.extend(s.phenotypes.iter().map(|(_, p)| p.clone()));
         r.extend(s.enzyme_factors.iter().map(|(_, f)| format!("{f:.4}")));
-        for (_, _, cmax, auc, auc_inf) in &row.metrics {
-            r.push(format!("{cmax:.6e}"));
-            r.push(format!("{auc:.6e}"));
-            r.push(auc_inf.map_or(String::new(), |a| format!("{a:.6e}")));
+        for m in &row.metrics {
+            let (n, f) = (&m.nca, m.fractions.as_ref());
+            let opt =
+                |x: Option<f64>, prec: usize| x.map_or(String::new(), |x| format!("{x:.prec$e}"));
+            r.push(format!("{:.6e}", n.cmax));
+            r.push(format!("{:.4}", n.tmax));
+            r.push(format!("{:.6e}", n.auc));
+            r.push(opt(n.auc_inf, 6));
+            r.push(n.t_half.map_or(String::new(), |t| format!("{t:.4}")));
+            for x in [
+                f.map(|f| f.fa),
+                f.map(|f| f.fg),
+                f.map(|f| f.fh),
+                f.map(|f| f.f_oral),
+            ] {
+                r.push(x.map_or(String::new(), |x| format!("{x:.4}")));
+            }
         }
         // A subject's own dose factor where its search converged, else empty.
         let factor = |a: Option<&AdjustedDose>| {
