@@ -13,7 +13,12 @@
 //!
 //! Each perturbed run is the whole scenario again (`run::prepare` from the changed text,
 //! then every arm), so partitioning, clearance scaling and enzyme turnover all follow the
-//! change; virtual populations are analysed for their reference individual.
+//! change; virtual populations are analysed for their reference individual. For one
+//! individual described in the scenario (a patient built from a population, or a child of
+//! a pediatric population), the covariates the scenario gives (`[subjects]` age, weight,
+//! height, GFR or eGFR, albumin, hematocrit) are inputs too, named `patient:subjects.<field>`:
+//! the individual is rebuilt from the changed covariate, so a patient's sensitivity to its
+//! own renal function or albumin is reported beside the compound inputs.
 
 use crate::data::library::{Kind, Library, Override};
 use crate::data::population::Population;
@@ -82,6 +87,49 @@ const PHYSIOLOGY_INPUTS: [&str; 4] = [
     "albumin_g_per_l",
     "agp_g_per_l",
 ];
+
+/// The owner name of the scenario's own covariates.
+const PATIENT: &str = "patient";
+
+/// The covariates of one individual that the scenario's `[subjects]` sets (an age only for
+/// a single age), each with its value.
+fn patient_covariates(s: &Scenario) -> Vec<(&'static str, f64)> {
+    let sub = &s.subjects;
+    let age = match sub.age_years {
+        Some(crate::data::scenario::Ages::One(a)) => Some(a),
+        Some(crate::data::scenario::Ages::Range([a, b])) if a == b => Some(a),
+        _ => None,
+    };
+    [
+        ("age_years", age),
+        ("weight_kg", sub.weight_kg),
+        ("height_cm", sub.height_cm),
+        ("gfr_ml_per_min", sub.gfr_ml_per_min),
+        ("egfr_ml_per_min_per_1_73m2", sub.egfr_ml_per_min_per_1_73m2),
+        ("albumin_g_per_l", sub.albumin_g_per_l),
+        ("hematocrit", sub.hematocrit),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|x| *x != 0.0).map(|x| (k, x)))
+    .collect()
+}
+
+/// The scenario with one `[subjects]` covariate (a name from `patient_covariates`) set.
+fn with_covariate(s: &Scenario, field: &str, value: f64) -> Scenario {
+    let mut s = s.clone();
+    let sub = &mut s.subjects;
+    match field {
+        "age_years" => sub.age_years = Some(crate::data::scenario::Ages::One(value)),
+        "weight_kg" => sub.weight_kg = Some(value),
+        "height_cm" => sub.height_cm = Some(value),
+        "gfr_ml_per_min" => sub.gfr_ml_per_min = Some(value),
+        "egfr_ml_per_min_per_1_73m2" => sub.egfr_ml_per_min_per_1_73m2 = Some(value),
+        "albumin_g_per_l" => sub.albumin_g_per_l = Some(value),
+        "hematocrit" => sub.hematocrit = Some(value),
+        other => unreachable!("{other} is not a patient covariate"),
+    }
+    s
+}
 
 /// Every float in `table` under `prefix`, with its dotted path.
 fn floats(v: &toml::Value, path: String, out: &mut Vec<(String, f64)>) {
@@ -238,6 +286,12 @@ struct Setup<'a> {
 impl Setup<'_> {
     /// Outputs with `prm` set to `value`; Err carries the reason (validation or solver).
     fn run_with(&self, prm: &Parameter, value: f64) -> Outcome {
+        if prm.kind == Kind::Scenario {
+            let field = prm.path.trim_start_matches("subjects.");
+            let s = with_covariate(self.scenario, field, value);
+            let p = prepare(&s, self.lib, self.label)?;
+            return Ok(outputs(&run_arms(&s, &p, &self.opts)?));
+        }
         let (_, _, names, text, origin) = self
             .files
             .iter()
@@ -313,6 +367,20 @@ pub fn analyse(
                 origin,
             ));
         }
+    }
+    let plain_physiology = files.iter().any(|f| f.0 == Kind::Physiology);
+    if p.population.is_none() && p.children.is_none() && !plain_physiology {
+        params.extend(
+            patient_covariates(s)
+                .into_iter()
+                .map(|(field, value)| Parameter {
+                    kind: Kind::Scenario,
+                    owner: PATIENT.to_string(),
+                    path: format!("subjects.{field}"),
+                    value,
+                    scale: Scale::Relative,
+                }),
+        );
     }
     for f in filters {
         if !params.iter().any(|q| q.label().contains(f.as_str())) {

@@ -121,3 +121,29 @@ fn fitted_clearance_responds_to_the_reference_mans_enzyme() {
     println!("S(AUCinf, CYP3A4 abundance) = {s_auc}");
     assert!((-0.75..-0.45).contains(&s_auc), "{s_auc}");
 }
+
+/// For one patient the scenario's covariates are inputs too. Lisinopril is filtered
+/// unbound (fu 1) and nothing else: AUC_tau at steady state = F dose / CL_R with CL_R just
+/// under GFR, so S(AUC, eGFR) is near -1; the eGFR becomes an absolute GFR with the
+/// patient's BSA (Du Bois: BSA ~ height^0.725), so height acts through it with 0.725 of
+/// that sensitivity; albumin does not bind the drug, so it moves nothing.
+#[test]
+fn a_patients_covariates_are_inputs() {
+    let path = repo().join("scenarios/patient_lisinopril_renal.toml");
+    let (s, lib, label) = Library::scenario(path.to_str().unwrap()).unwrap();
+    let a = analyse(&s, &lib, &label, 0.1, &["patient:".to_string()]).unwrap();
+    let names: Vec<String> = a.rows.iter().map(|r| r.parameter.label()).collect();
+    for field in ["age_years", "weight_kg", "height_cm", "albumin_g_per_l"] {
+        let name = format!("patient:subjects.{field}");
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let s_egfr = s_of(&a, "subjects.egfr_ml_per_min_per_1_73m2", "AUC");
+    let s_height = s_of(&a, "subjects.height_cm", "AUC");
+    let s_albumin = s_of(&a, "subjects.albumin_g_per_l", "AUC");
+    println!(
+        "S(AUC, eGFR) {s_egfr:.4}, S(AUC, height) {s_height:.4}, S(AUC, albumin) {s_albumin:.2e}"
+    );
+    assert!((-1.0..-0.9).contains(&s_egfr), "{s_egfr}");
+    assert!((s_height / s_egfr - 0.725).abs() < 0.05, "{s_height}");
+    assert!(s_albumin.abs() < 1e-3);
+}
