@@ -315,7 +315,10 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Command::Check { files } => {
             for f in files {
-                let kind = check_file(&f)?;
+                let (kind, warnings) = check_file(&f)?;
+                for w in &warnings {
+                    eprintln!("warning: {w}");
+                }
                 println!("{}: ok ({kind})", f.display());
             }
             Ok(())
@@ -348,8 +351,9 @@ pub fn main_with(cli: Cli) -> Result<()> {
     }
 }
 
-/// Validate one file, telling its kind from its keys.
-pub fn check_file(path: &std::path::Path) -> Result<&'static str> {
+/// Validate one file, telling its kind from its keys; a scenario also gives the warnings
+/// its run would print about its inputs.
+pub fn check_file(path: &std::path::Path) -> Result<(&'static str, Vec<String>)> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| PbpkError::Io {
         path: path.to_path_buf(),
@@ -358,17 +362,17 @@ pub fn check_file(path: &std::path::Path) -> Result<&'static str> {
     let value: toml::Table = crate::data::parse_toml(&label, &text)?;
     if value.contains_key("arm") || value.contains_key("subjects") {
         let s = Scenario::parse(&label, &text)?;
-        prepare(&s, &Library::beside(path), &label)?;
-        Ok("scenario")
+        let p = prepare(&s, &Library::beside(path), &label)?;
+        Ok(("scenario", crate::run::input_warnings(&s, &p)))
     } else if value.get("kind").and_then(|k| k.as_str()) == Some("population") {
         crate::data::population::Population::parse(&label, &text)?;
-        Ok("population")
+        Ok(("population", Vec::new()))
     } else if value.contains_key("organs") {
         Physiology::parse(&label, &text)?;
-        Ok("physiology")
+        Ok(("physiology", Vec::new()))
     } else if value.contains_key("molecular_weight_g_per_mol") {
         Compound::parse(&label, &text)?;
-        Ok("compound")
+        Ok(("compound", Vec::new()))
     } else {
         Err(PbpkError::invalid(
             &label,

@@ -47,6 +47,32 @@ pub struct StaticDdi {
     pub b_liver: f64,
     pub c_liver: f64,
     pub auc_ratio: f64,
+    /// Every enzyme of the victim that a perpetrator acts on, largest fm first, with its
+    /// fm and hepatic A, B, C terms (the hepatic term combines them all).
+    pub liver_terms: Vec<EnzymeTerms>,
+    /// The perpetrators counted, with the guidance's unbound inlet concentrations.
+    pub perpetrators: Vec<PerpetratorInlet>,
+}
+
+/// One enzyme's share of the hepatic term.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EnzymeTerms {
+    pub enzyme: String,
+    pub fm: f64,
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+}
+
+/// A perpetrator's concentrations in the static model (umol/L, unbound hepatic inlet [I]h
+/// and enterocyte [I]g), from its dose, Cmax (peak from 5 min), Fa and Fg in the test arm.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PerpetratorInlet {
+    pub compound: String,
+    pub dose_mg: f64,
+    pub cmax_mg_per_l: f64,
+    pub i_h_umol_per_l: f64,
+    pub i_g_umol_per_l: f64,
 }
 
 /// The A, B and C terms of one enzyme at one site.
@@ -184,6 +210,7 @@ pub fn static_auc_ratio(
 
     // Per victim enzyme acted on: (enzyme, fm, liver terms, gut terms).
     let mut acted: Vec<(&str, f64, Terms, Terms)> = Vec::new();
+    let mut perpetrators: Vec<PerpetratorInlet> = Vec::new();
     for (enzyme, fm) in victim_run.fm.iter().filter(|(e, _)| e != "renal") {
         let (enzyme, fm) = (enzyme.as_str(), *fm);
         let (mut gut, mut liver) = (Sums::default(), Sums::default());
@@ -223,6 +250,15 @@ pub fn static_auc_ratio(
                 acts = true;
                 gut.add(it, i_g);
                 liver.add(it, i_h);
+            }
+            if acts_on_victim(c) && !perpetrators.iter().any(|x| x.compound == c.name) {
+                perpetrators.push(PerpetratorInlet {
+                    compound: c.name.clone(),
+                    dose_mg: dose,
+                    cmax_mg_per_l: cmax,
+                    i_h_umol_per_l: i_h,
+                    i_g_umol_per_l: i_g,
+                });
             }
         }
         if !acts {
@@ -274,5 +310,16 @@ pub fn static_auc_ratio(
         b_liver: main.2.b,
         c_liver: main.2.c,
         auc_ratio: gut * liver,
+        liver_terms: acted
+            .iter()
+            .map(|x| EnzymeTerms {
+                enzyme: x.0.to_string(),
+                fm: x.1,
+                a: x.2.a,
+                b: x.2.b,
+                c: x.2.c,
+            })
+            .collect(),
+        perpetrators,
     })
 }

@@ -807,7 +807,7 @@ fn infusion_warnings(s: &Scenario) -> Vec<String> {
             let late: Vec<f64> = d.times_h().into_iter().filter(|&t0| t0 + t > end).collect();
             if let Some(&t0) = late.first() {
                 out.push(format!(
-                    "arm[{a}].dose[{i}] (arm \"{}\", {}): an infusion from {} h runs to {} h, past simulation.end_h = {} h; only {:.0} % of that administration is given within the run (metrics and clearance use what was given)",
+                    "arm[{a}].dose[{i}] (arm \"{}\", {}): an infusion from {} h runs to {} h, past simulation.end_h = {} h; only {:.1} % of that administration is given within the run (metrics and clearance use what was given)",
                     arm.name,
                     d.compound,
                     crate::data::show(t0),
@@ -818,6 +818,16 @@ fn infusion_warnings(s: &Scenario) -> Vec<String> {
             }
         }
     }
+    out
+}
+
+/// What the files of a prepared scenario allow but a run would warn about (an interaction on
+/// an enzyme the physiology lacks, an infusion past the end, preterm sizes); `pbpk check`
+/// prints these too.
+pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
+    let mut out = interaction_warnings(p);
+    out.extend(infusion_warnings(s));
+    out.extend(preterm_warnings(s));
     out
 }
 
@@ -878,9 +888,7 @@ pub fn run_scenario_prepared(
         }
         r
     };
-    r.summary.warnings.extend(interaction_warnings(&p));
-    r.summary.warnings.extend(infusion_warnings(s));
-    r.summary.warnings.extend(preterm_warnings(s));
+    r.summary.warnings.extend(input_warnings(s, &p));
     r.summary.limitations = limitations(&p);
     r.summary.alternatives_listed = alternatives_listed(&p);
     Ok((r, p))
@@ -919,7 +927,13 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
         let found = summary.comparisons.iter_mut().find(|o| o.is_of(cmp));
         if let Some(out) = found {
-            out.adjusted_dose = Some(adjust_dose(s, p, opts, cmp, &arms, &solved)?);
+            let a = adjust_dose(s, p, opts, cmp, &arms, &solved)?;
+            if a.converged {
+                let r = cmax_ratio_at(s, p, opts, cmp, &arms, &solved, a.factor)?;
+                out.adjusted_dose_cmax_ratio = Some(r);
+                summary.warnings.extend(adjusted_dose_warning(cmp, &a, r));
+            }
+            out.adjusted_dose = Some(a);
         }
     }
     for i in 0..s.targets.len() {
@@ -1044,6 +1058,58 @@ pub(crate) fn adjust_dose(
         exposure(t, use_inf),
         auc_at,
     )
+}
+
+/// The compared compound's Cmax in the test arm with its doses times `factor`, over its
+/// Cmax in the reference arm.
+fn cmax_ratio_at(
+    s: &Scenario,
+    p: &Prepared,
+    opts: &RunOptions,
+    cmp: &crate::data::scenario::Compare,
+    arms: &[ArmRun],
+    solved: &[Solved],
+    factor: f64,
+) -> Result<f64> {
+    let k = p.compound_index(&cmp.compound);
+    let arm = s
+        .arms
+        .iter()
+        .find(|a| a.name == cmp.test)
+        .expect("validated arm");
+    let (run, _) = run_arm_with(s, p, arm, opts, &[(k, factor)], solved)?;
+    let cmax = |a: &ArmRun| {
+        a.compounds
+            .iter()
+            .find(|c| c.compound == cmp.compound)
+            .map(|c| c.nca.cmax)
+    };
+    let reference = arms.iter().find(|a| a.name == cmp.reference).and_then(cmax);
+    match (cmax(&run), reference) {
+        (Some(c), Some(r)) if r > 0.0 => Ok(c / r),
+        _ => Ok(f64::NAN),
+    }
+}
+
+/// An adjusted dose outside 0.1-10 times the victim's dose is an extrapolation far beyond
+/// the doses the compound is characterised at (a strong inducer or inhibitor): say so, with
+/// the peak it would give.
+fn adjusted_dose_warning(
+    cmp: &crate::data::scenario::Compare,
+    a: &AdjustedDose,
+    cmax_ratio: f64,
+) -> Option<String> {
+    (!(0.1..=10.0).contains(&a.factor)).then(|| {
+        format!(
+            "comparison of {} (\"{}\" vs \"{}\"): the dose that restores its exposure is {:.3} x the arm's dose{}, outside 0.1-10 x the dose studied, and its Cmax at that dose is {:.3} x the reference's: read it as a measure of the interaction's size, not as a dose to give",
+            cmp.compound,
+            cmp.test,
+            cmp.reference,
+            a.factor,
+            a.dose_mg.map_or(String::new(), |d| format!(" ({d:.4} mg)")),
+            cmax_ratio
+        )
+    })
 }
 
 /// The factor on every dose of a compound in an arm that brings the exposure `at(factor)`
@@ -1770,6 +1836,7 @@ pub(crate) fn summarise_subjects(
                 auc_ratio: summarise(&auc),
                 cmax_ratio: summarise(&cmax),
                 adjusted_dose: None,
+                adjusted_dose_cmax_ratio: None,
                 static_model: None,
                 adjusted_dose_over_subjects: None,
             })

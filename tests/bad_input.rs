@@ -967,6 +967,45 @@ fn interaction_on_a_misspelt_enzyme_is_not_silent() {
         err.contains("warning") && err.contains("\"CYP3A\"") && err.contains("acts on nothing"),
         "{err}"
     );
+    // `pbpk check` passes the scenario but prints the same warning.
+    let w = Workspace::new();
+    w.write("compounds/ketoconazole.toml", &with("CYP3A"));
+    let path = w.write("s.toml", &scenario);
+    let o = Command::new(env!("CARGO_BIN_EXE_pbpk"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    println!("check: {err}");
+    assert!(o.status.success());
+    assert!(
+        err.contains("warning") && err.contains("acts on nothing"),
+        "{err}"
+    );
+}
+
+/// Two entries of one mechanism on one enzyme (two laboratories' Ki listed as two
+/// competitive interactions) would act as two inhibitors: an error naming the second entry.
+#[test]
+fn a_second_interaction_of_one_kind_on_one_enzyme_is_rejected() {
+    let keto = std::fs::read_to_string(repo().join("compounds/ketoconazole.toml")).unwrap();
+    let twice = format!(
+        "{keto}\n[[interaction]]\ntype = \"non_competitive\"\nenzyme = \"CYP3A4\"\nki_umol_per_l = 0.1\nsource = \"a second laboratory\"\n"
+    );
+    let n = keto.matches("[[interaction]]").count();
+    let scenario = GOOD.replace(
+        "dose = [ { compound = \"midazolam\"",
+        "dose = [ { compound = \"ketoconazole\", route = \"oral\", mg = 400, at_h = 0 }, { compound = \"midazolam\"",
+    );
+    expect_error_with(
+        &scenario,
+        &[("compounds/ketoconazole.toml", &twice)],
+        &[
+            &format!("interaction[{n}].type"),
+            "second reversible inhibition entry on CYP3A4",
+            "[[alternative]]",
+        ],
+    );
 }
 
 /// A virtual population's ages must lie within what its population describes: an adult

@@ -506,6 +506,29 @@ adjust_dose = false
     assert!(f3 > 0.2 && f2 > 0.2, "both enzymes matter");
     assert!((s.auc_ratio / expected - 1.0).abs() < 1e-9);
     assert_eq!(s.enzyme.split('+').count(), 2);
+    // summary.json lists every enzyme's terms and the perpetrator's inlet concentration, so
+    // the ratio can be recomputed from the file alone.
+    let [p] = &s.perpetrators[..] else {
+        panic!("one perpetrator")
+    };
+    assert_eq!(p.compound, "inhibitor");
+    assert!((p.i_h_umol_per_l / i_u - 1.0).abs() < 1e-9);
+    assert_eq!(s.liver_terms.len(), 2);
+    let from_terms = 1.0
+        / (s.liver_terms
+            .iter()
+            .map(|t| t.fm * t.a * t.b * t.c)
+            .sum::<f64>()
+            + 1.0
+            - s.liver_terms.iter().map(|t| t.fm).sum::<f64>());
+    let a_2c9 = s
+        .liver_terms
+        .iter()
+        .find(|t| t.enzyme == "CYP2C9")
+        .unwrap()
+        .a;
+    assert!((a_2c9 - 1.0 / (1.0 + i_u / 2.0)).abs() < 1e-12);
+    assert!((from_terms / s.auc_ratio - 1.0).abs() < 1e-12);
     assert!(
         r.summary.comparisons[1].static_model.is_none(),
         "a perpetrator dosed 72 h before the victim is not present in the static model"
@@ -593,4 +616,51 @@ source = "test pathway"
     assert_eq!(s.enzyme, "CYP2C9");
     assert_eq!((s.a_gut, s.b_gut, s.c_gut), (1.0, 1.0, 1.0));
     assert!(s.a_liver < 1.0 && s.auc_ratio > 1.0);
+}
+
+/// An adjusted victim dose outside 0.1-10 x its dose is said in a warning, and the victim's
+/// Cmax at that dose is reported: for a linear victim given as an IV bolus, Cmax is
+/// proportional to the dose, so it is factor x Cmax(test) / Cmax(reference).
+#[test]
+fn an_extreme_adjusted_dose_is_warned_about_with_its_cmax() {
+    let ws = Workspace::new();
+    let inh = "[[interaction]]\ntype = \"competitive\"\nenzyme = \"CYP3A4\"\nki_umol_per_l = 0.02\nsource = \"test compound\"\n";
+    ws.write("compounds/inhibitor.toml", &drug("inhibitor", RENAL, inh));
+    ws.write("compounds/victim.toml", &drug("victim", CYP3A4_VICTIM, ""));
+    let text = scenario(
+        r#"{ compound = "inhibitor", route = "iv_infusion", mg = 20000, at_h = 0, duration_h = 1000 }"#,
+        "victim",
+        r#"route = "iv_bolus", mg = 5, at_h = 50"#,
+        999.0,
+    )
+    .replace("adjust_dose = false", "adjust_dose = true");
+    let r = run_path(&ws.write("s.toml", &text), &RunOptions::default());
+    let c = &r.summary.comparisons[0];
+    let (a, cmax_ratio) = (
+        c.adjusted_dose.as_ref().unwrap(),
+        c.adjusted_dose_cmax_ratio.unwrap(),
+    );
+    let cmax = |arm: usize| {
+        r.arms[arm]
+            .compounds
+            .iter()
+            .find(|x| x.compound == "victim")
+            .unwrap()
+            .nca
+            .cmax
+    };
+    let expected = a.factor * cmax(1) / cmax(0);
+    println!(
+        "AUC ratio {:.3}, dose factor {:.5}; Cmax ratio at that dose {cmax_ratio:.5} (linear: {expected:.5}); warnings {:?}",
+        c.auc_ratio.unwrap().median,
+        a.factor,
+        r.summary.warnings
+    );
+    assert!(a.converged && a.factor < 0.1);
+    assert!((cmax_ratio / expected - 1.0).abs() < 1e-3);
+    assert!(r
+        .summary
+        .warnings
+        .iter()
+        .any(|w| w.contains("victim") && w.contains("outside 0.1-10")));
 }

@@ -748,3 +748,50 @@ fn an_old_patients_liver_is_smaller() {
     assert!((v85 / v25 - 0.72).abs() < 1e-9);
     assert!(a85 > a25);
 }
+
+/// Total hepatic blood flow falls with adult age (Zoli 1999: 1445 mL/min under 45 y, 1020
+/// over 75 y): at 85 y the hepatic artery and the portal organs carry 0.706 of what they do
+/// at 25 or 45 y in a patient of the same size, the cardiac output loses exactly that flow
+/// (it stays the sum of the organ flows), and the other organs keep theirs.
+#[test]
+fn an_old_patients_hepatic_blood_flow_is_lower() {
+    let w = Workspace::new();
+    let lib = Library::beside(&w.write("probe.toml", ""));
+    let setup = pbpk::trial::PopulationSetup::load(&lib, "european", "test").unwrap();
+    let body = |age: f64| {
+        let spec = pbpk::population::Patient {
+            age_years: Some(age),
+            weight_kg: Some(73.0),
+            height_cm: Some(176.0),
+            ..Default::default()
+        };
+        let (p, _) =
+            pbpk::population::patient(&setup.population, &setup.male, &setup.female, &spec)
+                .unwrap();
+        p.validate("patient").unwrap();
+        p
+    };
+    let hepatic = |p: &pbpk::data::physiology::Physiology| {
+        p.organ("liver").blood_flow_l_per_h.unwrap() + p.portal_flow_l_per_h()
+    };
+    let (young, middle, old) = (body(25.0), body(45.0), body(85.0));
+    println!(
+        "hepatic blood flow {:.1} / {:.1} / {:.1} L/h at 25 / 45 / 85 y; cardiac output {:.1} / {:.1} L/h",
+        hepatic(&young),
+        hepatic(&middle),
+        hepatic(&old),
+        young.cardiac_output_l_per_h,
+        old.cardiac_output_l_per_h
+    );
+    assert!((hepatic(&middle) / hepatic(&young) - 1.0).abs() < 1e-12);
+    assert!((hepatic(&old) / hepatic(&young) - 0.706).abs() < 1e-9);
+    let lost = hepatic(&young) - hepatic(&old);
+    assert!(
+        (young.cardiac_output_l_per_h - old.cardiac_output_l_per_h - lost).abs() < 1e-9,
+        "the cardiac output loses the hepatic flow"
+    );
+    for organ in ["kidney", "brain", "muscle"] {
+        let q = |p: &pbpk::data::physiology::Physiology| p.organ(organ).blood_flow_l_per_h.unwrap();
+        assert!((q(&old) / q(&young) - 1.0).abs() < 1e-12, "{organ}");
+    }
+}

@@ -474,6 +474,19 @@ impl Interaction {
             | Interaction::Induction { enzyme, .. } => enzyme,
         }
     }
+
+    /// The mechanism class: a compound has at most one entry of each class per enzyme
+    /// (the model adds entries' effects as if they came from different inhibitors).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Interaction::Competitive { .. }
+            | Interaction::NonCompetitive { .. }
+            | Interaction::Uncompetitive { .. }
+            | Interaction::Mixed { .. } => "reversible inhibition",
+            Interaction::MechanismBased { .. } => "mechanism-based inactivation",
+            Interaction::Induction { .. } => "induction",
+        }
+    }
 }
 
 impl Compound {
@@ -969,6 +982,20 @@ impl Compound {
                     path,
                     f("enzyme"),
                     "name the enzyme, e.g. \"CYP3A4\"",
+                ));
+            }
+            if let Some(first) = self.interaction[..i]
+                .iter()
+                .position(|o| o.enzyme() == it.enzyme() && o.class() == it.class())
+            {
+                return Err(PbpkError::invalid(
+                    path,
+                    f("type"),
+                    format!(
+                        "is a second {} entry on {} (interaction[{first}] is the first): the model would add their effects as if they came from two inhibitors; keep one set of constants and list other laboratories' values as an [[alternative]]",
+                        it.class(),
+                        it.enzyme()
+                    ),
                 ));
             }
             let (fu_inc, source) = match it {

@@ -84,6 +84,10 @@ pub struct LiverVolume {
     /// `fraction_at_to` at `to_age_years` and beyond (optional; without it, no age term).
     #[serde(default)]
     pub age_decline: Option<LiverAgeDecline>,
+    /// Total hepatic blood flow (hepatic artery and the portal organs' flows) falling with
+    /// adult age, the same shape (optional; without it, no age term).
+    #[serde(default)]
+    pub blood_flow_age_decline: Option<LiverAgeDecline>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -98,7 +102,7 @@ pub struct LiverAgeDecline {
 }
 
 impl LiverAgeDecline {
-    /// The liver volume at `age` relative to a young adult's.
+    /// The liver volume (or hepatic blood flow) at `age` relative to a young adult's.
     pub fn factor(&self, age: f64) -> f64 {
         let x = ((age - self.from_age_years) / (self.to_age_years - self.from_age_years))
             .clamp(0.0, 1.0);
@@ -272,25 +276,29 @@ impl Population {
         }
         c.non_negative("liver.cv", liver.cv)?;
         c.source("liver.source", &liver.source)?;
-        if let Some(d) = &liver.age_decline {
+        for (key, decline) in [
+            ("age_decline", &liver.age_decline),
+            ("blood_flow_age_decline", &liver.blood_flow_age_decline),
+        ] {
+            let Some(d) = decline else { continue };
             if !(d.from_age_years >= 18.0 && d.to_age_years > d.from_age_years) {
                 return Err(PbpkError::invalid(
                     path,
-                    "liver.age_decline.to_age_years",
+                    format!("liver.{key}.to_age_years"),
                     "needs 18 <= from_age_years < to_age_years",
                 ));
             }
             if !(d.fraction_at_to > 0.0 && d.fraction_at_to <= 1.0) {
                 return Err(PbpkError::invalid(
                     path,
-                    "liver.age_decline.fraction_at_to",
+                    format!("liver.{key}.fraction_at_to"),
                     format!(
                         "must be in (0, 1], got {}",
                         crate::data::show(d.fraction_at_to)
                     ),
                 ));
             }
-            c.source("liver.age_decline.source", &d.source)?;
+            c.source(&format!("liver.{key}.source"), &d.source)?;
         }
         c.positive(
             "gfr.at_30_ml_per_min_per_1_73m2",

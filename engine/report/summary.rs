@@ -135,6 +135,10 @@ pub struct ComparisonSummary {
     /// The victim dose in the test arm that restores the reference AUC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adjusted_dose: Option<AdjustedDose>,
+    /// The victim's Cmax at the adjusted dose over its Cmax in the reference arm (matching
+    /// the AUC does not match the peak).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjusted_dose_cmax_ratio: Option<f64>,
     /// The FDA 2020 mechanistic static model from the same files, for comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub static_model: Option<crate::ddi_static::StaticDdi>,
