@@ -409,3 +409,44 @@ fn nca_terminal_slope_of_an_iv_bolus_ignores_the_initial_spike() {
     println!("lambda_z {lz} (terminal rate 0.15), t1/2 {:?}", r.t_half);
     assert!((lz / 0.15 - 1.0).abs() < 0.02, "lambda_z {lz}");
 }
+
+/// Poulin & Theil (J Pharm Sci 2002;91:1358) by hand for lopinavir, the shipped compound
+/// that uses it: in a non-adipose tissue Kp = [P (f_NL + 0.3 f_PL) + f_W + 0.7 f_PL]_t /
+/// [same]_p x fu_p / fu_t with the neutral octanol P and fu_t = 1 / (1 + (1 - fu_p)/fu_p x
+/// 0.5), the paper's tissue:plasma binding-protein ratio in every tissue (Berezhkovskiy
+/// keeps that fu_t: [.. + f_W/fu_t]_t / [.. + f_W/fu_p]_p).
+#[test]
+fn poulin_theil_and_berezhkovskiy_match_the_papers_by_hand() {
+    let lib = Library::default();
+    let c = lib.compound("lopinavir", "test", "compound").unwrap();
+    let phys = lib
+        .physiology("adult_male_european", "test", "physiology")
+        .unwrap();
+    let (p, fu) = (10f64.powf(c.log_p.value), c.fu_plasma.value);
+    let fu_t = 1.0 / (1.0 + (1.0 - fu) / fu * 0.5);
+    let pl = &phys.plasma;
+    for organ in ["muscle", "liver", "brain"] {
+        let t = &phys.organ(organ).composition;
+        let lip = |nl: f64, ph: f64| p * (nl + 0.3 * ph);
+        let pt =
+            (lip(t.neutral_lipid_pt, t.phospholipid_pt) + t.water_pt + 0.7 * t.phospholipid_pt)
+                / (lip(pl.neutral_lipid_pt, pl.phospholipid_pt)
+                    + pl.water_pt
+                    + 0.7 * pl.phospholipid_pt)
+                * fu
+                / fu_t;
+        let bz = (lip(t.neutral_lipid_pt, t.phospholipid_pt)
+            + 0.7 * t.phospholipid_pt
+            + t.water_pt / fu_t)
+            / (lip(pl.neutral_lipid_pt, pl.phospholipid_pt)
+                + 0.7 * pl.phospholipid_pt
+                + pl.water_pt / fu);
+        let got_pt = pbpk::model::partition::poulin_theil(&c, &phys, t, false, false);
+        let got_bz = pbpk::model::partition::poulin_theil(&c, &phys, t, false, true);
+        println!(
+            "{organ}: P&T Kp {got_pt:.4} (by hand {pt:.4}), Berezhkovskiy {got_bz:.4} ({bz:.4})"
+        );
+        assert!((got_pt / pt - 1.0).abs() < 1e-12, "{organ}");
+        assert!((got_bz / bz - 1.0).abs() < 1e-12, "{organ}");
+    }
+}

@@ -269,7 +269,7 @@ fn infusion_running_past_end_is_said() {
     );
     assert!(ok, "{err}");
     assert!(
-        err.contains("warning") && err.contains("arm[0].dose[0]") && err.contains("25 %"),
+        err.contains("warning") && err.contains("arm[0].dose[0]") && err.contains("25.0 %"),
         "{err}"
     );
 }

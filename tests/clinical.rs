@@ -80,15 +80,19 @@ fn rows() -> &'static [Row] {
 /// misses: PK metric 60 of 97 (0.63 -> 0.62). A correction of the analysis, not a change of
 /// the model.
 const RECORDED: [(&str, f64, usize); 5] = [
-    ("PK metric", 0.62, 97),
+    ("PK metric", 0.63, 97),
     ("bioavailability", 0.89, 18),
     ("interaction ratio", 0.53, 28),
-    ("PK metric (population median)", 0.43, 7),
+    // Fell from 3/7 in session 14: with Poulin & Theil's own tissue binding ratio (an audit
+    // found the Rodgers & Rowland albumin ratios in its place) lopinavir's volume is 4.0 L/kg
+    // and lpvr_nifedipine_population runs 6 weeks to the model's steady state, where the
+    // population's ritonavir Cmax is 2.2x over (1.5x before).
+    ("PK metric (population median)", 0.28, 7),
     ("bioavailability (population median)", 1.0, 1),
 ];
 
 /// (scenario, metric or compound/metric or arm/metric, why it misses).
-const KNOWN_MISSES: [(&str, &str, &str); 54] = [
+const KNOWN_MISSES: [(&str, &str, &str); 53] = [
     (
         "pediatric_midazolam",
         "0.05 mg/kg IV (child 6.5 y)/t_half_h",
@@ -242,7 +246,7 @@ const KNOWN_MISSES: [(&str, &str, &str); 54] = [
     (
         "lpvr_nifedipine",
         "lopinavir/cmax_mg_per_L",
-        "lopinavir over-predicted (Cmax 2.1x, AUC 2.5x, Ctrough 3.3x): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc) where systemic midazolam clearance under ritonavir 100 mg implies about 15 % (ritonavir_midazolam_iv, Mathias 2009), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
+        "lopinavir over-predicted at the model's steady state (6 weeks: Cmax 2.4x, AUC 3.0x, Ctrough 4.1x; 2.1x, 2.5x, 3.3x on day 10 until session 14, when Poulin & Theil's own tissue binding ratio 0.5 replaced the Rodgers & Rowland albumin ratios and lopinavir's volume went from 1.3 to 4.0 L/kg, against a label Vd/F of 16.9 L, so that the model no longer reached steady state in 10 days): with ritonavir the model leaves about 1 % of hepatic CYP3A4 (Ernest 2005 KI/kinact taken as unbound, no fu_inc) where systemic midazolam clearance under ritonavir 100 mg implies about 15 % (ritonavir_midazolam_iv, Mathias 2009), and lopinavir has no modelled non-CYP3A4 route (biliary/P-gp, MRP2), so its clearance collapses further than the observed CL/F of about 4-6 L/h; ritonavir itself is within 2-fold. A lead, not applied: Kumar 1999's Km (6.8 uM) is not corrected for microsomal binding because the incubation's protein concentration was not found; Hallifax & Houston 2006 with the predicted logP 4.7 gives fu_mic 0.62-0.25 over 0.1-0.5 mg/mL, and the prediction is steep in it (Km,u 4.2 uM: Cmax 1.4x, Ctrough 2.1x; 1.7 uM: 0.65x, 0.82x), so the Methods of Kumar et al. Drug Metab Dispos 1999;27:902 decide it",
     ),
     (
         "lpvr_nifedipine",
@@ -256,28 +260,13 @@ const KNOWN_MISSES: [(&str, &str, &str); 54] = [
     ),
     (
         "lpvr_dose_ranging",
-        "400/100 mg bid/auc_mg_h_per_L",
-        "202 vs 99.6 mg.h/L on day 7 (Jackson 2011), 2.03x: the lpvr_nifedipine excess again (about 1 % of hepatic CYP3A4 left under ritonavir; lopinavir CL/F 2.0 L/h against 4.0 observed). The lower-dose arms' AUC and every arm's Cmax are within 2-fold, and the dose-response holds: 200/150 over 200/50 gives 1.82 against 1.63 observed",
-    ),
-    (
-        "lpvr_dose_ranging",
-        "400/100 mg bid/ctrough_mg_per_L",
-        "15.7 vs 5.8 mg/L: the model's steady-state profile is flat (Cmax/Ctrough 1.13 against 2.07 observed). Besides the low clearance, lopinavir's predicted volume is too large: Poulin & Theil with a predicted log P 4.7 give Vss 1.33 L/kg (97 L) where the Kaletra label gives Vd/F 16.9 L and t1/2 6.9 h (USPI Table 13, C), so lopinavir's half-life after a last dose under continued ritonavir is about 55 h in the model against 6.9 h",
-    ),
-    (
-        "lpvr_dose_ranging",
-        "200/150 mg bid/ctrough_mg_per_L",
-        "9.4 vs 4.3 mg/L: as the 400/100 mg trough (volume too large, residual clearance too low)",
-    ),
-    (
-        "lpvr_dose_ranging",
         "200/50 mg bid/ctrough_mg_per_L",
-        "4.9 vs 1.7 mg/L: as the 400/100 mg trough (volume too large, residual clearance too low)",
+        "3.6 vs 1.7 mg/L on day 7 (Jackson 2011): the model's profile is flat (Cmax/Ctrough 1.14 against 3.7 observed). Lopinavir's predicted volume is too large (Poulin & Theil, predicted log P 4.7: Vss 4.0 L/kg, against a label Vd/F of 16.9 L and t1/2 6.9 h, USPI Table 13, C) and its residual clearance under ritonavir too low. Since session 14 (Poulin & Theil's binding ratio 0.5, volume 1.3 -> 4.0 L/kg) the other arms are within 2-fold on day 7, partly for a wrong reason: with that volume the model's lopinavir is still accumulating on day 7 (at its own steady state lpvr_nifedipine is 2.4-4.1x over), while the real drug is at steady state within days",
     ),
     (
         "lpvr_nifedipine_population",
         "lopinavir/cmax_mg_per_L",
-        "as in the reference man (lopinavir's clearance collapses under ritonavir), and more so: the population median (3.0x) lies above the reference man (2.1x); exposure after auto-inactivation is convex in the subject's CYP3A4 amount and the population includes smaller subjects (women) at the same mg dose",
+        "as in the reference man (lopinavir's clearance collapses under ritonavir), and more so: the population median (3.9x) lies above the reference man (2.4x); exposure after auto-inactivation is convex in the subject's CYP3A4 amount and the population includes smaller subjects (women) at the same mg dose",
     ),
     (
         "lpvr_nifedipine_population",
@@ -290,9 +279,19 @@ const KNOWN_MISSES: [(&str, &str, &str); 54] = [
         "same mechanism as the population's lopinavir Cmax; the trough is most sensitive to the residual clearance",
     ),
     (
+        "lpvr_nifedipine",
+        "ritonavir/auc_mg_h_per_L",
+        "18.4 vs 8.0 mg.h/L (2.3x; 1.9x before session 14): ritonavir 100 mg alone is the observation (Liu 2007), while the scenario co-doses lopinavir at its steady state, which inhibits the CYP3A4 left (lopinavir's accumulation grew with its Poulin & Theil volume of 4.0 L/kg); ritonavir's own steady state without lopinavir is 1.95x (ritonavir_midazolam_iv)",
+    ),
+    (
+        "lpvr_nifedipine_population",
+        "ritonavir/cmax_mg_per_L",
+        "2.2x in the population median (1.45x in the reference man): as the population's ritonavir AUC",
+    ),
+    (
         "lpvr_nifedipine_population",
         "ritonavir/auc_mg_h_per_L",
-        "1.8x over in the reference man and 2.3x in the population median: the observation is ritonavir 100 mg alone (Liu 2007) while the scenario co-doses lopinavir, which competes for the remaining CYP3A4; and the population median sits above the reference man as for lopinavir",
+        "2.3x over in the reference man (1.9x until session 14, when lopinavir's larger volume let it accumulate for weeks, inhibiting more) and 3.7x in the population median: the observation is ritonavir 100 mg alone (Liu 2007) while the scenario co-doses lopinavir, which competes for the remaining CYP3A4; and the population median sits above the reference man as for lopinavir",
     ),
     (
         "nifedipine_oral",

@@ -166,11 +166,18 @@ pub fn acidic_phospholipid_affinity(c: &Compound, phys: &Physiology) -> f64 {
     ((kpu_bc - rest) / denom).max(0.0)
 }
 
+/// The tissue:plasma ratio of drug-binding proteins in the Poulin & Theil fu_t.
+pub const PT_TISSUE_PLASMA_PROTEIN_RATIO: f64 = 0.5;
+
 /// Poulin & Theil (`corrected = false`) or Berezhkovskiy (`corrected = true`).
 ///
 /// P&T:  Kp = [P (f_NL + 0.3 f_PL) + (f_W + 0.7 f_PL)]_t / [same]_p x fu_p / fu_t
 /// Bz:   Kp = [P (f_NL + 0.3 f_PL) + 0.7 f_PL + f_W/fu_t]_t / [P (..)_p + 0.7 f_PL,p + f_W,p/fu_p]
-/// with fu_t = 1 / (1 + (1 - fu_p)/fu_p x albumin ratio (tissue:plasma)). In adipose the
+/// with fu_t = 1 / (1 + (1 - fu_p)/fu_p x 0.5): Poulin & Theil take the tissue:plasma
+/// ratio of binding proteins as 0.5 in every tissue (interstitial albumin about half the
+/// plasma's; J Pharm Sci 2000;89:16 and 2002;91:1358), and Berezhkovskiy keeps their fu_t.
+/// (Until session 14 this used the Rodgers & Rowland tissue albumin ratios, 0.05-0.28,
+/// which raised fu_t and lowered lopinavir's Vss from 4.0 to 1.3 L/kg.) In adipose the
 /// vegetable-oil:water distribution coefficient of the neutral form at plasma pH is used
 /// and binding in tissue is neglected (fu_t = 1), as in the original papers.
 pub fn poulin_theil(
@@ -186,7 +193,7 @@ pub fn poulin_theil(
         let d = 10f64.powf(log_p_vo(c.log_p.value)) / ion.total_over_neutral(phys.plasma.ph);
         (d, 1.0)
     } else {
-        let fu_t = 1.0 / (1.0 + (1.0 - fu_p) / fu_p * t.albumin_ratio);
+        let fu_t = 1.0 / (1.0 + (1.0 - fu_p) / fu_p * PT_TISSUE_PLASMA_PROTEIN_RATIO);
         (10f64.powf(c.log_p.value), fu_t)
     };
     let pl = &phys.plasma;
