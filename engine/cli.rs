@@ -27,6 +27,7 @@ pub enum Command {
         /// Number of virtual subjects (overrides the scenario's `subjects.count`; at least 1).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         subjects: Option<u32>,
+        /// Random seed of a virtual population's draws (overrides `subjects.seed`; default 20261124).
         #[arg(long)]
         seed: Option<u64>,
         /// Worker threads (at least 1; default: all cores).
@@ -365,7 +366,11 @@ pub fn check_file(path: &std::path::Path) -> Result<(&'static str, Vec<String>)>
         let p = prepare(&s, &Library::beside(path), &label)?;
         Ok(("scenario", crate::run::input_warnings(&s, &p)))
     } else if value.get("kind").and_then(|k| k.as_str()) == Some("population") {
-        crate::data::population::Population::parse(&label, &text)?;
+        let pop = crate::data::population::Population::parse(&label, &text)?;
+        let lib = Library::beside(path);
+        let male = lib.physiology(&pop.male_reference, &label, "male_reference")?;
+        let female = lib.physiology(&pop.female_reference, &label, "female_reference")?;
+        crate::trial::check_population_enzymes(&pop, &male, &female, &label)?;
         Ok(("population", Vec::new()))
     } else if value.contains_key("organs") {
         Physiology::parse(&label, &text)?;

@@ -131,6 +131,8 @@ pub struct DoseFindingSummary {
     pub round_to_mg: Option<f64>,
     pub population: String,
     pub sex: String,
+    /// The seed of the virtual children's draws, as used.
+    pub seed: u64,
     pub ages: Vec<AgeRow>,
     pub bands: Vec<BandRow>,
 }
@@ -439,6 +441,7 @@ pub fn run_children(
         } else {
             "male".into()
         },
+        seed,
         ages,
         bands,
     });

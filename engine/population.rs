@@ -88,9 +88,18 @@ pub fn sample(
 ) -> Result<(Physiology, Subject)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(id as u64);
+    // Sex and age are drawn once: a draw rejected as physiologically impossible is redrawn
+    // for the same person's sex and age, so that rejections do not shift the population's
+    // sex ratio or age distribution (an obese population file once gave 55 % women).
+    let is_female = rng.random::<f64>() < female_fraction;
+    let age_years = if age[1] > age[0] {
+        rng.random_range(age[0]..age[1])
+    } else {
+        age[0]
+    };
     let mut last_error = String::new();
     for redraws in 0..=MAX_REDRAWS {
-        match draw(pop, male, female, &mut rng, id, age, female_fraction) {
+        match draw(pop, male, female, &mut rng, id, is_female, age_years) {
             Ok((p, mut s)) => {
                 s.redraws = redraws;
                 return Ok((p, s));
@@ -98,11 +107,14 @@ pub fn sample(
             Err(e) => last_error = e,
         }
     }
-    Err(PbpkError::Solver(format!(
-        "subject {id}: no physiologically possible draw in {} tries ({last_error}); check the population file {}",
-        MAX_REDRAWS + 1,
-        pop.name
-    )))
+    Err(PbpkError::invalid(
+        &pop.name,
+        "(population)",
+        format!(
+            "subject {id}: no physiologically possible draw in {} tries ({last_error}); check the population file's means and SDs",
+            MAX_REDRAWS + 1
+        ),
+    ))
 }
 
 fn draw(
@@ -111,16 +123,10 @@ fn draw(
     female: &Physiology,
     rng: &mut ChaCha8Rng,
     id: usize,
-    age: [f64; 2],
-    female_fraction: f64,
+    is_female: bool,
+    age_years: f64,
 ) -> std::result::Result<(Physiology, Subject), String> {
-    let is_female = rng.random::<f64>() < female_fraction;
     let reference = if is_female { female } else { male };
-    let age_years = if age[1] > age[0] {
-        rng.random_range(age[0]..age[1])
-    } else {
-        age[0]
-    };
     let mut p = match &pop.ontogeny {
         Some(o) => draw_child(o, reference, rng, is_female, age_years)?,
         None => draw_adult(pop, reference, rng, is_female, age_years)?,
@@ -285,7 +291,9 @@ fn draw_adult(
     let gfr = pop.gfr.as_ref().ok_or_else(missing)?;
     let height = normal(rng, &anthro.height_cm);
     let bmi = normal(rng, &anthro.bmi_kg_per_m2);
-    if !(16.0..=40.0).contains(&bmi) || height < 120.0 {
+    // Plausibility bounds, not a truncation of the file's distribution: draws outside them
+    // are redrawn (and counted), so a file whose mean lies near them is reported.
+    if !(12.0..=70.0).contains(&bmi) || height < 120.0 {
         return Err(format!(
             "BMI {bmi:.1} or height {height:.0} cm out of range"
         ));

@@ -1798,36 +1798,100 @@ pub(crate) fn summarise_subjects(
                 .collect(),
         })
         .collect();
-    // Per-subject ratios (AUC from auc_inf where both arms have it, else AUC).
-    let ratios = |cmp: &crate::data::scenario::Compare| -> (Vec<f64>, Vec<f64>) {
-        let mut auc = Vec::new();
-        let mut cmax = Vec::new();
+    let mut warnings = Vec::new();
+    // A statistic over fewer subjects than the population (no terminal phase within the
+    // window for the others) is said, with its count.
+    for a in &arm_summaries {
+        for c in &a.compounds {
+            let (ai, ci) = locate(first, &a.name, &c.compound).expect("summarised arm");
+            for (name, f) in [
+                (
+                    "auc_inf_mg_h_per_L",
+                    (|x: &CompoundRun| x.nca.auc_inf) as fn(&CompoundRun) -> Option<f64>,
+                ),
+                ("t_half_h", |x: &CompoundRun| x.nca.t_half),
+            ] {
+                let have = subjects
+                    .iter()
+                    .filter(|(_, arms)| {
+                        arms.get(ai)
+                            .and_then(|x| x.compounds.get(ci))
+                            .and_then(f)
+                            .is_some()
+                    })
+                    .count();
+                if have > 0 && have < subjects.len() {
+                    warnings.push(format!(
+                        "{name} of {} in arm \"{}\" is over {have} of {} subjects (the others have no terminal phase within the window)",
+                        c.compound,
+                        a.name,
+                        subjects.len()
+                    ));
+                }
+            }
+        }
+    }
+    // Per-subject ratios, on one basis for every subject: AUC_inf where every subject has
+    // it in both arms, else the AUC over the window (a ratio pooling both would mix two
+    // quantities). Also returned: how many subjects lack AUC_inf, and how many extrapolate
+    // more than EXTRAPOLATION_LIMIT_PCT of it in either arm.
+    let ratios = |cmp: &crate::data::scenario::Compare| {
+        let mut pairs = Vec::new();
         for (_, arms) in subjects {
             let at = |(a, c): (usize, usize)| arms.get(a).and_then(|x| x.compounds.get(c));
-            let (Some(t), Some(r)) = (
+            if let (Some(t), Some(r)) = (
                 locate(first, &cmp.test, &cmp.compound).and_then(at),
                 locate(first, &cmp.reference, &cmp.compound).and_then(at),
-            ) else {
-                continue;
-            };
-            let both = t.nca.auc_inf.is_some() && r.nca.auc_inf.is_some();
-            auc.push(exposure(t, both) / exposure(r, both));
-            cmax.push(t.nca.cmax / r.nca.cmax);
+            ) {
+                pairs.push((t, r));
+            }
         }
-        (auc, cmax)
+        let lacking = pairs
+            .iter()
+            .filter(|(t, r)| t.nca.auc_inf.is_none() || r.nca.auc_inf.is_none())
+            .count();
+        let use_inf = lacking == 0;
+        let over_limit = pairs
+            .iter()
+            .filter(|(t, r)| {
+                use_inf
+                    && [t, r].iter().any(|x| {
+                        x.nca
+                            .auc_extrapolated_pct
+                            .is_some_and(|p| p > EXTRAPOLATION_LIMIT_PCT)
+                    })
+            })
+            .count();
+        let auc: Vec<f64> = pairs
+            .iter()
+            .map(|(t, r)| exposure(t, use_inf) / exposure(r, use_inf))
+            .collect();
+        let cmax: Vec<f64> = pairs.iter().map(|(t, r)| t.nca.cmax / r.nca.cmax).collect();
+        (auc, cmax, lacking, over_limit)
     };
-    let mut warnings = Vec::new();
     let comparisons: Vec<ComparisonSummary> = s
         .comparisons
         .iter()
         .filter_map(|cmp| {
-            let (auc, cmax) = ratios(cmp);
+            let (auc, cmax, lacking, over_limit) = ratios(cmp);
             if auc.is_empty() {
                 warnings.push(format!(
                     "no ratio for the comparison of {} (\"{}\" vs \"{}\"): the compound is not in both arms",
                     cmp.compound, cmp.test, cmp.reference
                 ));
                 return None;
+            }
+            if lacking > 0 && lacking < auc.len() {
+                warnings.push(format!(
+                    "the AUC ratio of {} (\"{}\" vs \"{}\") uses the AUC over the window for every subject: {lacking} of {} subjects have no AUC_inf in one of the arms",
+                    cmp.compound, cmp.test, cmp.reference, auc.len()
+                ));
+            }
+            if over_limit > 0 && subjects.len() > 1 {
+                warnings.push(format!(
+                    "the AUC ratio of {} (\"{}\" vs \"{}\") uses AUC_inf, and {over_limit} of {} subjects extrapolate more than {EXTRAPOLATION_LIMIT_PCT:.0} % of it beyond end_h in one of the arms: their ratios rest on the terminal slope within the window; a longer simulation.end_h gives the model's full ratio",
+                    cmp.compound, cmp.test, cmp.reference, auc.len()
+                ));
             }
             Some(ComparisonSummary {
                 compound: cmp.compound.clone(),
@@ -1843,8 +1907,9 @@ pub(crate) fn summarise_subjects(
         })
         .collect();
     // An AUC ratio from AUC_inf is only as good as the extrapolation: flag more than 20 %
-    // (the FDA/EMA convention for a reliable AUC_inf).
-    for c in &comparisons {
+    // (the FDA/EMA convention for a reliable AUC_inf). One individual here; a population's
+    // subjects are counted above.
+    for c in comparisons.iter().filter(|_| subjects.len() == 1) {
         let pct = |arm: &str| {
             arm_summaries
                 .iter()
@@ -1896,7 +1961,9 @@ pub(crate) fn summarise_subjects(
         .collect();
     Summary {
         scenario: s.name.clone(),
+        pbpk_version: env!("CARGO_PKG_VERSION").to_string(),
         subjects: subjects.len(),
+        seed: None,
         failed_subjects: failed,
         failures: Vec::new(),
         physiology: physiology.to_string(),

@@ -56,6 +56,7 @@ impl PopulationSetup {
         let label = r.label();
         let male = lib.physiology(&population.male_reference, &label, "male_reference")?;
         let female = lib.physiology(&population.female_reference, &label, "female_reference")?;
+        check_population_enzymes(&population, &male, &female, &label)?;
         Ok(PopulationSetup {
             population,
             male,
@@ -127,6 +128,46 @@ impl PopulationSetup {
         let (p, g) = o.typical_child(reference, &child)?;
         Ok((p, g, reference))
     }
+}
+
+/// An enzyme the reference individuals lack would get variability or phenotypes that act
+/// on nothing, and leave the real enzyme without them: an error naming the field.
+pub fn check_population_enzymes(
+    population: &Population,
+    male: &Physiology,
+    female: &Physiology,
+    label: &str,
+) -> Result<()> {
+    let named = population
+        .enzymes
+        .keys()
+        .map(|e| (e.as_str(), format!("enzymes.{e}")))
+        .chain(
+            population
+                .genotypes
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (g.enzyme.as_str(), format!("genotypes[{i}].enzyme"))),
+        );
+    for (e, field) in named {
+        for reference in [male, female] {
+            if !reference.has_enzyme(e) {
+                let hint = crate::data::library::closest_name(e, reference.enzyme_names())
+                    .map(|k| format!("; did you mean \"{k}\"?"))
+                    .unwrap_or_default();
+                return Err(PbpkError::invalid(
+                    label,
+                    field,
+                    format!(
+                        "\"{e}\" is not an enzyme of the reference individual {} (it has {}){hint}",
+                        reference.name,
+                        reference.enzyme_names().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One subject's row of `subjects.csv`: what was drawn and its metrics per arm and compound.
@@ -454,6 +495,16 @@ pub fn run_population(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<R
     }
     let mut summary = summarise_subjects(s, &setup.population.name, &subjects, failures.len());
     summary.failures = failures;
+    summary.seed = Some(seed);
+    // Redrawn subjects (a draw outside the plausibility bounds, or a physiology that failed
+    // validation) shift the realised distributions from the file's: say how many.
+    let redrawn = rows.iter().filter(|r| r.subject.redraws > 0).count();
+    if redrawn * 20 > rows.len() {
+        summary.warnings.push(format!(
+            "{redrawn} of {} subjects were redrawn at least once (column `redraws` in subjects.csv): their anthropometrics fell outside the plausibility bounds (BMI 12-70, height from 120 cm, fat at least 3 % of weight, liver over 0.3 L, hematocrit, albumin) or failed validation, so the realised height, BMI and organ sizes differ from the population file's distributions",
+            rows.len()
+        ));
+    }
     adjusted_over_subjects(s, &rows, &mut summary);
     summary.targets_over_subjects = targets_over_subjects(s, &rows);
     // The static interaction model is a typical-value prediction: computed once, for the

@@ -388,6 +388,20 @@ fn population_with_bad_genotype_frequencies_is_rejected() {
         )],
         &["mypop.toml", "genotypes[0].phenotypes", "must sum to 1"],
     );
+    // A misspelt enzyme would leave CYP3A4 without its variability, silently.
+    let typo = text.replacen("[enzymes.CYP3A4]", "[enzymes.CYP3A44]", 1);
+    assert_ne!(typo, text, "the european file changed: update this test");
+    expect_error_with(
+        &GOOD.replace(
+            "physiology = \"adult_male_european\"",
+            "population = \"mypop\"\ncount = 3",
+        ),
+        &[(
+            "physiologies/mypop.toml",
+            &typo.replace("name = \"european\"", "name = \"mypop\""),
+        )],
+        &["mypop.toml", "enzymes.CYP3A44", "did you mean \"CYP3A4\""],
+    );
 }
 
 #[test]

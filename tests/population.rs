@@ -24,6 +24,12 @@ fn same_seed_gives_identical_results_on_one_and_two_threads() {
     let a = run_with_threads(&path, 1, 40);
     let b = run_with_threads(&path, 2, 40);
     assert_eq!(a.subjects.len(), 40);
+    // The seed used is recorded, so the run can be repeated from summary.json alone.
+    let (s, ..) = Library::scenario(path.to_str().unwrap()).unwrap();
+    assert_eq!(
+        a.summary.seed,
+        Some(s.subjects.seed.unwrap_or(pbpk::trial::DEFAULT_SEED))
+    );
     for (x, y) in a.subjects.iter().zip(&b.subjects) {
         assert_eq!(x.subject.weight_kg.to_bits(), y.subject.weight_kg.to_bits());
         assert_eq!(
@@ -310,4 +316,125 @@ fn subjects_csv_has_each_subjects_tmax_half_life_and_oral_fractions() {
         println!("{m}: median of subjects.csv {from_csv}, summary.json {summary}");
         assert!((from_csv / summary - 1.0).abs() < 1e-3, "{m}");
     }
+}
+
+/// A population's AUC ratio is on one basis for every subject: where some subjects have no
+/// AUC_inf (no terminal phase within the window) the ratio uses the window AUC for all, and
+/// says so; a statistic over fewer subjects than the population says its count.
+#[test]
+fn population_auc_ratios_do_not_mix_auc_inf_and_window_auc() {
+    let ws = Workspace::new();
+    let text = r#"
+name = "mixed AUC basis"
+[subjects]
+population = "european"
+count = 40
+seed = 4
+[[arm]]
+name = "control"
+dose = [ { compound = "nifedipine", route = "oral", mg = 30, at_h = 73, formulation = "er_tablet" } ]
+[[arm]]
+name = "keto"
+dose = [
+  { compound = "ketoconazole", route = "oral", mg = 400, at_h = 0, every_h = 24, times = 4 },
+  { compound = "nifedipine", route = "oral", mg = 30, at_h = 73, formulation = "er_tablet" },
+]
+[simulation]
+end_h = 83.5
+[[compare]]
+compound = "nifedipine"
+test = "keto"
+reference = "control"
+adjust_dose = false
+"#;
+    let r = run_path(&ws.write("mix.toml", text), &RunOptions::default());
+    let m = |row: &pbpk::trial::SubjectRow, arm: &str| {
+        row.metrics
+            .iter()
+            .find(|m| m.arm == arm && m.compound == "nifedipine")
+            .unwrap()
+            .nca
+    };
+    let with_inf = r
+        .subjects
+        .iter()
+        .filter(|s| m(s, "keto").auc_inf.is_some() && m(s, "control").auc_inf.is_some())
+        .count();
+    println!(
+        "{with_inf} of {} subjects have AUC_inf in both arms; warnings {:?}",
+        r.subjects.len(),
+        r.summary.warnings
+    );
+    assert!(
+        with_inf > 0 && with_inf < r.subjects.len(),
+        "the case mixes both"
+    );
+    let mut window: Vec<f64> = r
+        .subjects
+        .iter()
+        .map(|s| m(s, "keto").auc / m(s, "control").auc)
+        .collect();
+    window.sort_by(|a, b| a.total_cmp(b));
+    let median = pbpk::analysis::stats::percentile(&window, 50.0);
+    let got = r.summary.comparisons[0].auc_ratio.unwrap().median;
+    assert!((got / median - 1.0).abs() < 1e-12, "{got} vs {median}");
+    let w = |text: &str| r.summary.warnings.iter().any(|w| w.contains(text));
+    assert!(w("uses the AUC over the window for every subject"));
+    assert!(w(
+        "auc_inf_mg_h_per_L of nifedipine in arm \"keto\" is over"
+    ));
+}
+
+/// A population file's distributions are what its subjects show, also near the
+/// plausibility bounds: with BMI 45 +/- 3 (a bariatric population) the realised BMI is
+/// 45 +/- 3 (a cap at 40 made it 38.7 +/- 1.1) and the sex ratio stays the file's (redraws
+/// used to draw sex and age again, and shifted it).
+#[test]
+fn a_bariatric_population_keeps_its_bmi_and_sex_ratio() {
+    let ws = Workspace::new();
+    let eu = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
+    let morbid = eu
+        .replace(
+            "bmi_kg_per_m2 = { mean = 23.6, sd = 3.5,",
+            "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
+        )
+        .replace(
+            "bmi_kg_per_m2 = { mean = 22.6, sd = 4.0,",
+            "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
+        );
+    assert_ne!(morbid, eu);
+    ws.write("physiologies/morbid.toml", &morbid);
+    let text = r#"
+name = "bariatric"
+[subjects]
+population = "morbid"
+count = 600
+seed = 11
+[[arm]]
+name = "oral"
+dose = [ { compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 } ]
+[simulation]
+end_h = 12
+"#;
+    let r = run_path(&ws.write("s.toml", text), &RunOptions::default());
+    let n = r.subjects.len() as f64;
+    let female = r
+        .subjects
+        .iter()
+        .filter(|s| s.subject.sex == "female")
+        .count() as f64
+        / n;
+    let bmi: Vec<f64> = r
+        .subjects
+        .iter()
+        .map(|s| s.subject.weight_kg / (s.subject.height_cm / 100.0).powi(2))
+        .collect();
+    let (m, sd) = mean_sd(&bmi);
+    println!(
+        "female share {female:.3}; BMI {m:.2} +/- {sd:.2}; warnings {:?}",
+        r.summary.warnings
+    );
+    // Binomial SD of the share at n = 600 is 0.02.
+    assert!((female - 0.5).abs() < 0.06, "{female}");
+    assert!((m - 45.0).abs() < 0.5 && (sd - 3.0).abs() < 0.4, "{m} {sd}");
 }

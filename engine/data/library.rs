@@ -154,12 +154,8 @@ impl Library {
         }
         let known = self.names(kind);
         // The closest known name, if it is a plausible misspelling.
-        let close = known
-            .iter()
-            .map(|k| (strsim::normalized_damerau_levenshtein(name, k), k))
-            .filter(|(d, _)| *d >= 0.75)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| format!("did you mean \"{k}\"? "))
+        let close = closest_name(name, known.iter().map(String::as_str))
+            .map(|k| format!("did you mean \"{k}\"? "))
             .unwrap_or_default();
         let mut searched: Vec<String> = Vec::new();
         for d in &dirs_searched {
@@ -297,4 +293,14 @@ fn read(p: &Path) -> Result<Resolved> {
         origin: Origin::File(p.to_path_buf()),
         text,
     })
+}
+
+/// The candidate closest to `name`, if it is a plausible misspelling of it (normalised
+/// Damerau-Levenshtein similarity at least 0.75).
+pub fn closest_name<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|k| (strsim::normalized_damerau_levenshtein(name, k), k))
+        .filter(|(d, _)| *d >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }

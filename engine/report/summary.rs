@@ -7,7 +7,13 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub scenario: String,
+    /// The pbpk version that wrote this file.
+    pub pbpk_version: String,
     pub subjects: usize,
+    /// The random seed of a virtual population's (or virtual children's) draws, as used
+    /// (from `--seed`, the scenario, or the default), so that the run can be repeated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// Subjects whose simulation failed (listed with their reason in `failures`).
     pub failed_subjects: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
