@@ -1134,3 +1134,34 @@ fn one_individual_analyses_refuse_a_pediatric_population() {
         assert!(err.contains("analyse one child"), "{args:?}: {err}");
     }
 }
+
+/// Population distributions that are not biological variabilities: a height SD of 70 cm
+/// (a normal distribution that reaches zero) and an enzyme CV of 40 (4000 %, a % for a
+/// fraction) are errors naming the field.
+#[test]
+fn implausible_population_spreads_are_rejected() {
+    let text = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
+    let scenario = GOOD.replace(
+        "physiology = \"adult_male_european\"",
+        "population = \"mypop\"\ncount = 3",
+    );
+    for (from, to, field) in [
+        (
+            "height_cm = { mean = 176.0, sd = 7.0,",
+            "height_cm = { mean = 176.0, sd = 70.0,",
+            "male.height_cm.sd",
+        ),
+        ("cv = 0.41", "cv = 41.0", "enzymes.CYP3A4.cv"),
+    ] {
+        let bad = text.replacen(from, to, 1);
+        assert_ne!(bad, text, "the european file changed: update this test");
+        expect_error_with(
+            &scenario,
+            &[(
+                "physiologies/mypop.toml",
+                &bad.replace("name = \"european\"", "name = \"mypop\""),
+            )],
+            &["mypop.toml", field, "must be at most"],
+        );
+    }
+}

@@ -66,6 +66,18 @@ impl Check<'_> {
         }
         Ok(())
     }
+    /// A coefficient of variation of a log-normal quantity: in [0, 2]. Biological
+    /// variabilities of organ sizes, enzyme amounts and clearances are 0.1-1.1; a CV above
+    /// 2 (200 %) is a unit slip (% for a fraction).
+    pub fn cv(&self, field: &str, v: f64) -> Result<()> {
+        self.non_negative(field, v)?;
+        self.at_most(
+            field,
+            v,
+            2.0,
+            "(a fraction: 0.3 is 30 %; a CV above 200 % is not a biological variability)",
+        )
+    }
     /// A number no larger than `max` (`what` names the unit, and why, in words).
     pub fn at_most(&self, field: &str, v: f64, max: f64, what: &str) -> Result<()> {
         if v > max {

@@ -659,7 +659,7 @@ impl Ontogeny {
             ("albumin_cv", v.albumin_cv),
             ("hematocrit_cv", v.hematocrit_cv),
         ] {
-            c.non_negative(&f(k), x)?;
+            c.cv(&f(k), x)?;
         }
         c.source(&f("source"), &v.source)
     }

@@ -208,9 +208,9 @@ impl Population {
             None => self.validate_adult(path)?,
         }
         for (e, v) in &self.enzymes {
-            c.non_negative(&format!("enzymes.{e}.cv"), v.cv)?;
+            c.cv(&format!("enzymes.{e}.cv"), v.cv)?;
             if let Some(g) = v.gut_cv {
-                c.non_negative(&format!("enzymes.{e}.gut_cv"), g)?;
+                c.cv(&format!("enzymes.{e}.gut_cv"), g)?;
             }
             c.positive(&format!("enzymes.{e}.abundance_scale"), v.abundance_scale)?;
             c.source(&format!("enzymes.{e}.source"), &v.source)?;
@@ -271,10 +271,23 @@ impl Population {
                     ));
                 }
                 c.non_negative(&format!("{f}.sd"), n.sd)?;
+                // A normal draw more than 3 SD from the mean is redrawn; an SD above a
+                // third of the mean would reach zero.
+                c.at_most(
+                    &format!("{f}.sd"),
+                    n.sd,
+                    (n.mean / 3.0 * 1000.0).floor() / 1000.0,
+                    "(a third of the mean: a wider normal distribution reaches zero)",
+                )?;
                 c.source(&format!("{f}.source"), &n.source)?;
             }
         }
-        c.non_negative("liver.cv", liver.cv)?;
+        c.cv("liver.cv", liver.cv)?;
+        c.cv("liver.mppgl_cv", liver.mppgl_cv)?;
+        c.positive(
+            "liver.volume_per_bsa_l_per_m2",
+            liver.volume_per_bsa_l_per_m2,
+        )?;
         c.source("liver.source", &liver.source)?;
         for (key, decline) in [
             ("age_decline", &liver.age_decline),
@@ -305,7 +318,7 @@ impl Population {
             gfr.at_30_ml_per_min_per_1_73m2,
         )?;
         c.non_negative("gfr.decline_per_year", gfr.decline_per_year)?;
-        c.non_negative("gfr.cv", gfr.cv)?;
+        c.cv("gfr.cv", gfr.cv)?;
         c.source("gfr.source", &gfr.source)?;
         Ok(())
     }
