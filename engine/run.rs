@@ -1750,6 +1750,54 @@ fn locate(first: &[ArmRun], arm: &str, compound: &str) -> Option<(usize, usize)>
 }
 
 /// Per subject: (body weight, arms). Statistics over subjects.
+/// Enzyme recovery over subjects: each field the median over the subjects (one subject:
+/// its own values). A time to recovery counts as infinite where a subject had not
+/// recovered by end_h, so the median is null when more than half had not.
+fn median_recovery(
+    subjects: &[(f64, Vec<ArmRun>)],
+    arm: usize,
+    first: &[EnzymeRecovery],
+) -> Vec<EnzymeRecovery> {
+    if subjects.len() == 1 {
+        return first.to_vec();
+    }
+    first
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            let values = |f: &dyn Fn(&EnzymeRecovery) -> Option<f64>| -> Vec<f64> {
+                let mut v: Vec<f64> = subjects
+                    .iter()
+                    .filter_map(|(_, arms)| {
+                        let r = arms.get(arm)?.recovery.get(k)?;
+                        (r.enzyme == e.enzyme).then(|| f(r).unwrap_or(f64::INFINITY))
+                    })
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v
+            };
+            let median = |f: &dyn Fn(&EnzymeRecovery) -> Option<f64>| -> Option<f64> {
+                let v = values(f);
+                if v.is_empty() {
+                    return None;
+                }
+                let (a, b) = (v[(v.len() - 1) / 2], v[v.len() / 2]);
+                (a.is_finite() && b.is_finite()).then(|| (a + b) / 2.0)
+            };
+            let m = |f: fn(&EnzymeRecovery) -> f64| median(&|r| Some(f(r))).unwrap_or(f64::NAN);
+            EnzymeRecovery {
+                enzyme: e.enzyme.clone(),
+                last_perpetrator_dose_h: e.last_perpetrator_dose_h,
+                min_fraction: m(|r| r.min_fraction),
+                max_fraction: m(|r| r.max_fraction),
+                end_fraction: m(|r| r.end_fraction),
+                days_to_80_percent: median(&|r| r.days_to_80_percent),
+                days_to_95_percent: median(&|r| r.days_to_95_percent),
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn summarise_subjects(
     s: &Scenario,
     physiology: &str,
@@ -1774,7 +1822,7 @@ pub(crate) fn summarise_subjects(
         .enumerate()
         .map(|(ai, a)| ArmSummary {
             name: a.name.clone(),
-            enzymes: a.recovery.clone(),
+            enzymes: median_recovery(subjects, ai, &a.recovery),
             compounds: a
                 .compounds
                 .iter()

@@ -729,6 +729,10 @@ fn forest<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> Dr
             }
         }
     }
+    // The shaded 0.5-2 and 0.8-1.25 bands are drawn too: the legend must not cover them.
+    for x in [0.5, 0.65, 0.8, 1.0, 1.25, 1.6, 2.0] {
+        drawn.push(vec![(x, -0.5), (x, n - 0.5)]);
+    }
     let mut labels: Vec<String> = [
         "0.5-2 (2-fold)",
         "0.8-1.25 (no effect)",
@@ -881,8 +885,17 @@ fn enzymes<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &RunResult) -> D
         .flat_map(|a| a.enzymes.iter().flat_map(|(_, s)| s.last().map(|x| x.0)))
         .fold(0.0_f64, f64::max)
         / 24.0;
-    // Arms without a perpetrator keep every enzyme at 1: leave them out.
-    let arms: Vec<_> = r.arms.iter().filter(|a| !a.recovery.is_empty()).collect();
+    // Arms without a perpetrator keep every enzyme at 1: leave them out (by the series
+    // themselves: a population's median arms carry no per-subject recovery record).
+    let arms: Vec<_> = r
+        .arms
+        .iter()
+        .filter(|a| {
+            a.enzymes
+                .iter()
+                .any(|(_, s)| s.iter().any(|(_, f)| (f - 1.0).abs() > 1e-9))
+        })
+        .collect();
     let mut labels = Vec::new();
     let mut drawn = Vec::new();
     for a in &arms {
