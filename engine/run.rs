@@ -93,6 +93,10 @@ pub struct ArmRun {
     /// Remaining fraction of each dynamic enzyme (by site: liver, gut = all segments
     /// together) at each sample time: (label, [(t, fraction)]).
     pub enzymes: Vec<(String, Vec<(f64, f64)>)>,
+    /// For enzymes that a reversible inhibitor acts on: the activity left for a substrate
+    /// far below its Km, E/E0 x 1/(1 + sum [I]u/Ki) summed over the site's compartments
+    /// (one individual; empty for a population's median arms).
+    pub enzyme_activity: Vec<(String, Vec<(f64, f64)>)>,
     /// Recovery after the last dose of a perpetrator, per enzyme and site.
     pub recovery: Vec<EnzymeRecovery>,
 }
@@ -1361,6 +1365,7 @@ pub(crate) fn run_arm_with(
     );
 
     let enzymes = enzyme_fractions(model, samples);
+    let enzyme_activity = enzyme_activity(model, samples);
     let end = s.simulation.end_h;
     let mut compounds = Vec::new();
     let mut mass_err: f64 = 0.0;
@@ -1461,6 +1466,7 @@ pub(crate) fn run_arm_with(
         mass_balance_rel_error: mass_err,
         recovery: enzyme_recovery(&enzymes, &p.compounds, regimen),
         enzymes,
+        enzyme_activity,
     };
     Ok((run, solved))
 }
@@ -1582,16 +1588,13 @@ pub fn fractions_metabolised(
     out
 }
 
-/// Remaining enzyme fractions E/E0 per enzyme and site group (liver; gut wall summed over
-/// the segments), at every sample.
-pub fn enzyme_fractions(
-    model: &Model,
-    samples: &[crate::solve::Sample],
-) -> Vec<(String, Vec<(f64, f64)>)> {
+/// The dynamic enzymes grouped by enzyme and site (liver; the gut segments together):
+/// (label such as `CYP3A4_liver`, [(state, E0 pmol)], total E0). States hold E / E0.
+type EnzymeGroup = (String, Vec<(usize, f64)>, f64);
+
+fn enzyme_groups(model: &Model) -> Vec<EnzymeGroup> {
     use crate::model::EnzymeSite;
-    // (label, [(state, E0)], total E0); states hold fractions E / E0.
-    type Group = (String, Vec<(usize, f64)>, f64);
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<EnzymeGroup> = Vec::new();
     for t in &model.turnover {
         let es = model
             .layout
@@ -1612,6 +1615,51 @@ pub fn enzyme_fractions(
         }
     }
     groups
+}
+
+/// The activity of each enzyme and site that a reversible inhibitor acts on, for a linear
+/// substrate: sum_i e_i E0_i / (1 + S_i) / sum_i E0_i over the site's compartments (liver;
+/// the gut segments together), S_i = sum [I]u / Ki at compartment i. Enzymes no
+/// reversible inhibitor acts on are left out (their activity is their amount).
+pub fn enzyme_activity(
+    model: &Model,
+    samples: &[crate::solve::Sample],
+) -> Vec<(String, Vec<(f64, f64)>)> {
+    // The metabolism term whose inhibitors act at an enzyme state, if any.
+    let inhibited = |state: usize| {
+        model
+            .metabolism
+            .iter()
+            .find(|m| m.enzyme == state && !m.inhibitors.is_empty())
+    };
+    enzyme_groups(model)
+        .into_iter()
+        .filter(|g| g.1.iter().any(|&(i, _)| inhibited(i).is_some()))
+        .map(|(label, states, e0)| {
+            let series = samples
+                .iter()
+                .map(|s| {
+                    let a: f64 = states
+                        .iter()
+                        .map(|&(i, e)| {
+                            s.y[i] * e * inhibited(i).map_or(1.0, |m| m.uninhibited_share(&s.y))
+                        })
+                        .sum();
+                    (s.t, a / e0)
+                })
+                .collect();
+            (label, series)
+        })
+        .collect()
+}
+
+/// Remaining enzyme fractions E/E0 per enzyme and site group (liver; gut wall summed over
+/// the segments: sum E / sum E0), at every sample.
+pub fn enzyme_fractions(
+    model: &Model,
+    samples: &[crate::solve::Sample],
+) -> Vec<(String, Vec<(f64, f64)>)> {
+    enzyme_groups(model)
         .into_iter()
         .map(|(label, states, e0)| {
             let series = samples

@@ -261,6 +261,8 @@ fn compact(arms: &mut [ArmRun]) -> Compact {
     let mut plasma = Vec::new();
     let mut enzymes = Vec::new();
     for a in arms.iter_mut() {
+        // One subject's activity series would pass for the population's: not kept.
+        a.enzyme_activity.clear();
         plasma.push(
             a.compounds
                 .iter_mut()

@@ -206,6 +206,20 @@ source = "test compound"
         (ratio / expected - 1.0).abs() < 1e-3,
         "ratio {ratio} vs {expected}"
     );
+    // The hepatic CYP3A4 activity left for a linear substrate is 1 / (1 + [I]u/Ki) while
+    // its amount stays at baseline (reversible inhibition destroys nothing).
+    let at = |series: &[(String, Vec<(f64, f64)>)]| {
+        let (_, v) = series.iter().find(|(l, _)| l == "CYP3A4_liver").unwrap();
+        v.iter().find(|(t, _)| *t >= 100.0).unwrap().1
+    };
+    let activity = at(&arm.enzyme_activity);
+    println!(
+        "hepatic CYP3A4 activity {activity:.6} (1 / (1 + I/Ki) = {:.6}), amount {:.6}",
+        1.0 / (1.0 + i_u_umol / ki_umol),
+        at(&arm.enzymes)
+    );
+    assert!((activity * (1.0 + i_u_umol / ki_umol) - 1.0).abs() < 1e-3);
+    assert!((at(&arm.enzymes) - 1.0).abs() < 1e-9);
 }
 
 /// A renally cleared perpetrator (`interaction` TOML) given as `dose`, beside an IV victim

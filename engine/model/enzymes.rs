@@ -75,6 +75,12 @@ impl Metabolism {
         (s, u)
     }
 
+    /// The share of the enzyme's activity that reversible inhibition leaves a substrate far
+    /// below its Km: 1 / (1 + S).
+    pub fn uninhibited_share(&self, y: &[f64]) -> f64 {
+        1.0 / (1.0 + self.sums(y).0)
+    }
+
     /// v = a e c / (1 + S), or a e c / (Km (1 + S) + |c| (1 + U)) (|c|: smooth through 0).
     pub fn rate(&self, y: &[f64]) -> f64 {
         let c = self.substrate.raw(y);

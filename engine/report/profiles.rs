@@ -1,7 +1,8 @@
 //! `profiles.csv`: one row per arm, compound and time, with the venous plasma concentration
 //! (mg/L), on request mean organ concentrations (mg/L of organ), and, when the model has
 //! enzymes that change, their remaining fraction E/E0 (`CYP3A4_liver_fraction`,
-//! `CYP3A4_gut_fraction`: gut wall summed over segments).
+//! `CYP3A4_gut_fraction`: gut wall summed over segments) and, where a reversible inhibitor
+//! acts, the activity left for a linear substrate (`CYP3A4_liver_activity`, one individual).
 
 use super::csv_err;
 use crate::error::Result;
@@ -31,6 +32,13 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         .map(|a| a.enzymes.iter().map(|(l, _)| l.clone()).collect())
         .unwrap_or_default();
     header.extend(enzyme_labels.iter().map(|l| format!("{l}_fraction")));
+    // Activity left under reversible inhibition, where a reversible inhibitor acts.
+    let activity_labels: Vec<String> = result
+        .arms
+        .first()
+        .map(|a| a.enzyme_activity.iter().map(|(l, _)| l.clone()).collect())
+        .unwrap_or_default();
+    header.extend(activity_labels.iter().map(|l| format!("{l}_activity")));
     w.write_record(&header).map_err(&err)?;
     for arm in &result.arms {
         for c in &arm.compounds {
@@ -48,6 +56,11 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
                 }
                 row.extend(tissues.iter().map(|v| format!("{v:.6e}")));
                 row.extend(arm.enzymes.iter().map(|(_, f)| format!("{:.6}", f[i].1)));
+                row.extend(
+                    arm.enzyme_activity
+                        .iter()
+                        .map(|(_, f)| format!("{:.6}", f[i].1)),
+                );
                 w.write_record(&row).map_err(&err)?;
             }
         }
