@@ -48,6 +48,10 @@ pub struct Subject {
     pub phenotypes: Vec<(String, String)>,
     /// (enzyme, hepatic abundance multiplier) for each varied enzyme.
     pub enzyme_factors: Vec<(String, f64)>,
+    /// Factors on the gut of a virtual subject: gastric emptying time, small-intestinal
+    /// transit time, absorptive surface (empty without absorption variability).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub absorption_factors: Vec<(String, f64)>,
     pub redraws: u32,
 }
 
@@ -157,10 +161,44 @@ fn draw(
             lognormal_factor(rng, v.gut_cv.unwrap_or(v.cv)),
         )
     });
+    // Absorption physiology, drawn last so that adding it left every earlier draw as it was.
+    let absorption_factors = pop
+        .absorption_variability
+        .as_ref()
+        .map(|v| vary_absorption(&mut p, v, rng))
+        .unwrap_or_default();
     p.name = format!("{} subject {id}", pop.name);
     p.validate(&p.name.clone()).map_err(|e| e.to_string())?;
-    let subject = Subject::of(id, &p, phenotypes, enzyme_factors);
+    let mut subject = Subject::of(id, &p, phenotypes, enzyme_factors);
+    subject.absorption_factors = absorption_factors;
     Ok((p, subject))
+}
+
+/// Scale the subject's gastric emptying time, small-intestinal transit times and small-
+/// intestinal absorptive surface by log-normal factors (mean 1); returns them, named.
+fn vary_absorption(
+    p: &mut Physiology,
+    v: &crate::data::population::AbsorptionVariability,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(String, f64)> {
+    use crate::data::physiology::{GUT_SEGMENTS, SMALL_INTESTINE};
+    let emptying = lognormal_factor(rng, v.gastric_emptying_cv);
+    let transit = lognormal_factor(rng, v.small_intestine_transit_cv);
+    let surface = lognormal_factor(rng, v.absorptive_surface_cv);
+    if let Some(s) = p.gut.segments.get_mut(GUT_SEGMENTS[0]) {
+        s.transit_time_h *= emptying;
+    }
+    for i in SMALL_INTESTINE {
+        if let Some(s) = p.gut.segments.get_mut(GUT_SEGMENTS[i]) {
+            s.transit_time_h *= transit;
+            s.permeability_scale *= surface;
+        }
+    }
+    vec![
+        ("gastric_emptying".into(), emptying),
+        ("small_intestine_transit".into(), transit),
+        ("absorptive_surface".into(), surface),
+    ]
 }
 
 impl Subject {
@@ -190,6 +228,7 @@ impl Subject {
             albumin_g_per_l: p.albumin_g_per_l,
             phenotypes,
             enzyme_factors,
+            absorption_factors: Vec::new(),
             redraws: 0,
         }
     }

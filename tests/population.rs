@@ -438,3 +438,30 @@ end_h = 12
     assert!((female - 0.5).abs() < 0.06, "{female}");
     assert!((m - 45.0).abs() < 0.5 && (sd - 3.0).abs() < 0.4, "{m} {sd}");
 }
+
+/// Absorption physiology varies between subjects as the population file says (log-normal
+/// factors, mean 1, CV 0.5: PK-Sim's geometric SD 1.6), and with it the time of the peak.
+#[test]
+fn absorption_physiology_varies_between_subjects() {
+    let path = repo().join("scenarios/virtual_trial_midazolam_european.toml");
+    let r = run_with_threads(&path, 2, 1000);
+    for k in 0..3 {
+        let v: Vec<f64> = r
+            .subjects
+            .iter()
+            .map(|s| s.subject.absorption_factors[k].1)
+            .collect();
+        let (m, sd) = mean_sd(&v);
+        println!(
+            "{}: mean {m:.3}, CV {:.3}",
+            r.subjects[0].subject.absorption_factors[k].0,
+            sd / m
+        );
+        assert!((m - 1.0).abs() < 0.05 && (sd / m - 0.5).abs() < 0.06);
+    }
+    let mut tmax: Vec<f64> = r.subjects.iter().map(|s| s.metrics[0].nca.tmax).collect();
+    tmax.sort_by(f64::total_cmp);
+    let (p05, p95) = (tmax[50], tmax[949]);
+    println!("Tmax 5th-95th percentile {p05:.2}-{p95:.2} h");
+    assert!(p95 / p05 > 2.5, "{p05} {p95}");
+}

@@ -38,6 +38,25 @@ pub struct Population {
     pub enzymes: BTreeMap<String, EnzymeVariability>,
     #[serde(default)]
     pub genotypes: Vec<Genotype>,
+    /// Inter-individual variability of oral absorption physiology (optional; without it
+    /// every subject has the reference individual's gut).
+    #[serde(default)]
+    pub absorption_variability: Option<AbsorptionVariability>,
+}
+
+/// Log-normal factors (mean 1) on a subject's gut, as PK-Sim's population algorithm draws
+/// them: the gastric emptying time, the small-intestinal transit time (all seven segments
+/// together) and the effective absorptive surface of the small intestine (its segments'
+/// `permeability_scale`, so ka = 2 Peff / R in every segment). The colon is not varied.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbsorptionVariability {
+    pub gastric_emptying_cv: f64,
+    pub small_intestine_transit_cv: f64,
+    pub absorptive_surface_cv: f64,
+    pub source: String,
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// A normally distributed quantity.
@@ -214,6 +233,16 @@ impl Population {
             }
             c.positive(&format!("enzymes.{e}.abundance_scale"), v.abundance_scale)?;
             c.source(&format!("enzymes.{e}.source"), &v.source)?;
+        }
+        if let Some(v) = &self.absorption_variability {
+            let f = |k: &str| format!("absorption_variability.{k}");
+            c.cv(&f("gastric_emptying_cv"), v.gastric_emptying_cv)?;
+            c.cv(
+                &f("small_intestine_transit_cv"),
+                v.small_intestine_transit_cv,
+            )?;
+            c.cv(&f("absorptive_surface_cv"), v.absorptive_surface_cv)?;
+            c.source(&f("source"), &v.source)?;
         }
         for (i, g) in self.genotypes.iter().enumerate() {
             let sum: f64 = g.phenotypes.iter().map(|p| p.frequency).sum();

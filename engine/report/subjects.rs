@@ -61,6 +61,13 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
             .iter()
             .map(|(e, _)| format!("{e}_liver_factor")),
     );
+    header.extend(
+        first
+            .subject
+            .absorption_factors
+            .iter()
+            .map(|(k, _)| format!("{k}_factor")),
+    );
     for m in &first.metrics {
         for name in METRICS {
             header.push(format!("{}|{}|{name}", m.arm, m.compound));
@@ -95,6 +102,7 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         ];
         r.extend(s.phenotypes.iter().map(|(_, p)| p.clone()));
         r.extend(s.enzyme_factors.iter().map(|(_, f)| format!("{f:.4}")));
+        r.extend(s.absorption_factors.iter().map(|(_, f)| format!("{f:.4}")));
         for m in &row.metrics {
             let (n, f) = (&m.nca, m.fractions.as_ref());
             let opt =
