@@ -1429,10 +1429,14 @@ pub(crate) fn run_arm_with(
             } else {
                 1.0
             };
+            // The enzyme's activity at the dose: its amount, and where a reversible inhibitor
+            // acts, the share that inhibition leaves (a linear substrate's).
             let fh = hepatic_availability(phys, model, k, |enzyme| {
-                enzymes
+                let label = format!("{enzyme}_liver");
+                enzyme_activity
                     .iter()
-                    .find(|(l, _)| *l == format!("{enzyme}_liver"))
+                    .chain(enzymes.iter())
+                    .find(|(l, _)| *l == label)
                     .and_then(|(_, series)| series.iter().rev().find(|(t, _)| *t <= last))
                     .map_or(1.0, |x| x.1)
             });
@@ -1677,8 +1681,8 @@ pub fn enzyme_fractions(
 }
 
 /// Hepatic availability at low concentration, well-stirred: Fh = Q B:P / (Q B:P + fu CLint),
-/// with each pathway's CLint scaled by `remaining(enzyme)`, the fraction of its enzyme left
-/// at the time of the oral dose (1 without interactions; reversible inhibition is ignored).
+/// with each pathway's CLint scaled by `remaining(enzyme)`, the share of its enzyme's
+/// activity left at the time of the oral dose (1 without interactions).
 pub fn hepatic_availability(
     phys: &Physiology,
     model: &Model,

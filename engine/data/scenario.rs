@@ -777,6 +777,18 @@ impl Scenario {
                 ));
             }
             c.positive(&format!("observed[{i}].value"), o.value)?;
+            if let Some(f) = o.fold {
+                if !(f.is_finite() && f > 1.0) {
+                    return Err(PbpkError::invalid(
+                        path,
+                        format!("observed[{i}].fold"),
+                        format!(
+                            "must be a fold error above 1 (2 accepts predicted/observed in [0.5, 2]), got {}",
+                            crate::data::show(f)
+                        ),
+                    ));
+                }
+            }
             c.source(&format!("observed[{i}].source"), &o.source)?;
             if let Some(a) = o.age_years {
                 if self.children.is_none() {
