@@ -80,6 +80,17 @@ fn lognormal_factor(rng: &mut ChaCha8Rng, cv: f64) -> f64 {
         .unwrap_or(1.0)
 }
 
+/// A log-normal factor with median 1 (geometric mean 1) and coefficient of variation `cv`.
+fn lognormal_median_one(rng: &mut ChaCha8Rng, cv: f64) -> f64 {
+    if cv <= 0.0 {
+        return 1.0;
+    }
+    let sigma = (1.0 + cv * cv).ln().sqrt();
+    LogNormal::new(0.0, sigma)
+        .map(|d| d.sample(rng))
+        .unwrap_or(1.0)
+}
+
 /// Draw subject `id`. `age` and `female_fraction` come from the scenario or the population.
 pub fn sample(
     pop: &Population,
@@ -175,16 +186,18 @@ fn draw(
 }
 
 /// Scale the subject's gastric emptying time, small-intestinal transit times and small-
-/// intestinal absorptive surface by log-normal factors (mean 1); returns them, named.
+/// intestinal absorptive surface by log-normal factors of median 1 (PK-Sim's log-normal
+/// distributions take the reference value as their geometric mean, so the typical subject
+/// keeps the reference individual's gut); returns them, named.
 fn vary_absorption(
     p: &mut Physiology,
     v: &crate::data::population::AbsorptionVariability,
     rng: &mut ChaCha8Rng,
 ) -> Vec<(String, f64)> {
     use crate::data::physiology::{GUT_SEGMENTS, SMALL_INTESTINE};
-    let emptying = lognormal_factor(rng, v.gastric_emptying_cv);
-    let transit = lognormal_factor(rng, v.small_intestine_transit_cv);
-    let surface = lognormal_factor(rng, v.absorptive_surface_cv);
+    let emptying = lognormal_median_one(rng, v.gastric_emptying_cv);
+    let transit = lognormal_median_one(rng, v.small_intestine_transit_cv);
+    let surface = lognormal_median_one(rng, v.absorptive_surface_cv);
     if let Some(s) = p.gut.segments.get_mut(GUT_SEGMENTS[0]) {
         s.transit_time_h *= emptying;
     }

@@ -1429,17 +1429,36 @@ pub(crate) fn run_arm_with(
             } else {
                 1.0
             };
-            // The enzyme's activity at the dose: its amount, and where a reversible inhibitor
-            // acts, the share that inhibition leaves (a linear substrate's).
-            let fh = hepatic_availability(phys, model, k, |enzyme| {
-                let label = format!("{enzyme}_liver");
-                enzyme_activity
-                    .iter()
-                    .chain(enzymes.iter())
-                    .find(|(l, _)| *l == label)
-                    .and_then(|(_, series)| series.iter().rev().find(|(t, _)| *t <= last))
-                    .map_or(1.0, |x| x.1)
-            });
+            // Fh with the enzyme's activity (its amount and, where a reversible inhibitor
+            // acts, the share inhibition leaves a linear substrate) at sample j.
+            let fh_at = |j: usize| {
+                hepatic_availability(phys, model, k, |enzyme| {
+                    let label = format!("{enzyme}_liver");
+                    enzyme_activity
+                        .iter()
+                        .chain(enzymes.iter())
+                        .find(|(l, _)| *l == label)
+                        .map_or(1.0, |(_, series)| series[j].1)
+                })
+            };
+            // Averaged over the last dose's absorption: each interval's Fh (its two ends'
+            // mean) weighted by the drug that left the lumen then, so that an inhibitor given
+            // with the dose counts as it rises (at the dose instant it is not yet there).
+            let lumen = |y: &[f64]| y[st.gut_lumen()].iter().sum::<f64>() + y[st.faeces];
+            let first = samples.partition_point(|x| x.t < last);
+            let (mut weighted, mut total) = (0.0, 0.0);
+            for j in first..samples.len().saturating_sub(1) {
+                let gone = lumen(&samples[j].y) - lumen(&samples[j + 1].y);
+                if gone > 0.0 {
+                    weighted += gone * 0.5 * (fh_at(j) + fh_at(j + 1));
+                    total += gone;
+                }
+            }
+            let fh = if total > 1e-12 * oral_dose {
+                weighted / total
+            } else {
+                fh_at(first.min(samples.len() - 1))
+            };
             Some(OralFractions {
                 fa,
                 fg,
@@ -1801,7 +1820,6 @@ fn locate(first: &[ArmRun], arm: &str, compound: &str) -> Option<(usize, usize)>
     Some((ai, ci))
 }
 
-/// Per subject: (body weight, arms). Statistics over subjects.
 /// Enzyme recovery over subjects: each field the median over the subjects (one subject:
 /// its own values). A time to recovery counts as infinite where a subject had not
 /// recovered by end_h, so the median is null when more than half had not.
@@ -1850,6 +1868,7 @@ fn median_recovery(
         .collect()
 }
 
+/// Per subject: (body weight, arms). Statistics over subjects.
 pub(crate) fn summarise_subjects(
     s: &Scenario,
     physiology: &str,
@@ -1967,13 +1986,24 @@ pub(crate) fn summarise_subjects(
             .map(|(t, r)| exposure(t, use_inf) / exposure(r, use_inf))
             .collect();
         let cmax: Vec<f64> = pairs.iter().map(|(t, r)| t.nca.cmax / r.nca.cmax).collect();
-        (auc, cmax, lacking, over_limit)
+        // A single dose's AUC over a window that ends before the terminal phase is not the
+        // exposure a study reports (AUC_tau after repeated doses is).
+        let single = pairs
+            .iter()
+            .any(|(t, r)| single_administration(t) || single_administration(r));
+        (
+            auc,
+            cmax,
+            lacking,
+            over_limit,
+            single && lacking == pairs.len(),
+        )
     };
     let comparisons: Vec<ComparisonSummary> = s
         .comparisons
         .iter()
         .filter_map(|cmp| {
-            let (auc, cmax, lacking, over_limit) = ratios(cmp);
+            let (auc, cmax, lacking, over_limit, truncated) = ratios(cmp);
             if auc.is_empty() {
                 warnings.push(format!(
                     "no ratio for the comparison of {} (\"{}\" vs \"{}\"): the compound is not in both arms",
@@ -1985,6 +2015,12 @@ pub(crate) fn summarise_subjects(
                 warnings.push(format!(
                     "the AUC ratio of {} (\"{}\" vs \"{}\") uses the AUC over the window for every subject: {lacking} of {} subjects have no AUC_inf in one of the arms",
                     cmp.compound, cmp.test, cmp.reference, auc.len()
+                ));
+            }
+            if truncated {
+                warnings.push(format!(
+                    "the AUC ratio of {} (\"{}\" vs \"{}\") uses the AUC up to end_h: after a single dose no terminal phase was found within the window, so the ratio is of truncated AUCs; a longer simulation.end_h gives AUC_inf",
+                    cmp.compound, cmp.test, cmp.reference
                 ));
             }
             if over_limit > 0 && subjects.len() > 1 {

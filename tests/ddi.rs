@@ -678,3 +678,47 @@ fn an_extreme_adjusted_dose_is_warned_about_with_its_cmax() {
         .iter()
         .any(|w| w.contains("victim") && w.contains("outside 0.1-10")));
 }
+
+/// A single-dose AUC ratio over a window too short for a terminal phase is a ratio of
+/// truncated AUCs: said in a warning (a repeated-dose AUC_tau ratio is not).
+#[test]
+fn a_ratio_of_truncated_single_dose_aucs_is_warned_about() {
+    let ws = Workspace::new();
+    let text = |end: f64| {
+        format!(
+            r#"
+name = "short window"
+[subjects]
+physiology = "adult_male_european"
+[[arm]]
+name = "control"
+dose = [ {{ compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 }} ]
+[[arm]]
+name = "keto"
+dose = [
+  {{ compound = "ketoconazole", route = "oral", mg = 400, at_h = 0 }},
+  {{ compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 }},
+]
+[simulation]
+end_h = {end}
+[[compare]]
+compound = "midazolam"
+test = "keto"
+reference = "control"
+adjust_dose = false
+"#
+        )
+    };
+    let warned = |end: f64| {
+        let r = run_path(
+            &ws.write(&format!("s{end}.toml"), &text(end)),
+            &RunOptions::default(),
+        );
+        r.summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("truncated AUCs"))
+    };
+    assert!(warned(0.5), "half an hour after the dose, before the peak");
+    assert!(!warned(48.0), "48 h: AUC_inf");
+}

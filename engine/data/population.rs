@@ -44,8 +44,8 @@ pub struct Population {
     pub absorption_variability: Option<AbsorptionVariability>,
 }
 
-/// Log-normal factors (mean 1) on a subject's gut, as PK-Sim's population algorithm draws
-/// them: the gastric emptying time, the small-intestinal transit time (all seven segments
+/// Log-normal factors (median 1, as PK-Sim's distributions around a reference value) on a
+/// subject's gut, as PK-Sim's population algorithm draws them: the gastric emptying time, the small-intestinal transit time (all seven segments
 /// together) and the effective absorptive surface of the small intestine (its segments'
 /// `permeability_scale`, so ka = 2 Peff / R in every segment). The colon is not varied.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -300,8 +300,9 @@ impl Population {
                     ));
                 }
                 c.non_negative(&format!("{f}.sd"), n.sd)?;
-                // A normal draw more than 3 SD from the mean is redrawn; an SD above a
-                // third of the mean would reach zero.
+                // An SD above a third of the mean puts zero within 3 SD of it: draws near or
+                // below zero would be rejected as implausible and redrawn, distorting the
+                // distribution.
                 c.at_most(
                     &format!("{f}.sd"),
                     n.sd,
