@@ -391,32 +391,20 @@ adjust_dose = false
 /// used to draw sex and age again, and shifted it).
 #[test]
 fn a_bariatric_population_keeps_its_bmi_and_sex_ratio() {
-    let ws = Workspace::new();
-    let eu = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
-    let morbid = eu
-        .replace(
-            "bmi_kg_per_m2 = { mean = 23.6, sd = 3.5,",
-            "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
-        )
-        .replace(
-            "bmi_kg_per_m2 = { mean = 22.6, sd = 4.0,",
-            "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
-        );
-    assert_ne!(morbid, eu);
-    ws.write("physiologies/morbid.toml", &morbid);
-    let text = r#"
-name = "bariatric"
-[subjects]
-population = "morbid"
-count = 600
-seed = 11
-[[arm]]
-name = "oral"
-dose = [ { compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 } ]
-[simulation]
-end_h = 12
-"#;
-    let r = run_path(&ws.write("s.toml", text), &RunOptions::default());
+    let r = run_european_with(
+        &[
+            (
+                "bmi_kg_per_m2 = { mean = 23.6, sd = 3.5,",
+                "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
+            ),
+            (
+                "bmi_kg_per_m2 = { mean = 22.6, sd = 4.0,",
+                "bmi_kg_per_m2 = { mean = 45.0, sd = 3.0,",
+            ),
+        ],
+        600,
+        11,
+    );
     let n = r.subjects.len() as f64;
     let female = r
         .subjects
@@ -616,31 +604,17 @@ end_h = 48
 /// Redraws keep the subject's sex: with women's BMI near the lower plausibility bound
 /// (12.5 +/- 1.5 kg/m2: over a third of their draws fall below 12 and are redrawn) the
 /// share of women stays the file's 0.5 (redrawing sex too turned rejected women into men:
-/// about 0.39 here),
-/// and the redraws are said in a warning.
+/// about 0.39 here), and the redraws are said in a warning.
 #[test]
 fn redraws_keep_the_sex_ratio_and_are_reported() {
-    let ws = Workspace::new();
-    let eu = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
-    let thin = eu.replace(
-        "bmi_kg_per_m2 = { mean = 22.6, sd = 4.0,",
-        "bmi_kg_per_m2 = { mean = 12.5, sd = 1.5,",
+    let r = run_european_with(
+        &[(
+            "bmi_kg_per_m2 = { mean = 22.6, sd = 4.0,",
+            "bmi_kg_per_m2 = { mean = 12.5, sd = 1.5,",
+        )],
+        800,
+        5,
     );
-    assert_ne!(thin, eu);
-    ws.write("physiologies/thin.toml", &thin);
-    let text = r#"
-name = "thin women"
-[subjects]
-population = "thin"
-count = 800
-seed = 5
-[[arm]]
-name = "oral"
-dose = [ { compound = "midazolam", route = "oral", mg = 7.5, at_h = 0 } ]
-[simulation]
-end_h = 6
-"#;
-    let r = run_path(&ws.write("s.toml", text), &RunOptions::default());
     let n = r.subjects.len() as f64;
     let women: Vec<_> = r
         .subjects
@@ -660,4 +634,21 @@ end_h = 6
     // Binomial SD of the share at n = 800 is 0.018.
     assert!((share - 0.5).abs() < 0.055, "{share}");
     assert!(r.summary.warnings.iter().any(|w| w.contains("redrawn")));
+}
+
+/// Oral midazolam in `count` subjects (seed `seed`) of the european population file with
+/// each (from, to) text replaced, as population "custom".
+fn run_european_with(replacements: &[(&str, &str)], count: usize, seed: u64) -> RunResult {
+    let ws = Workspace::new();
+    let eu = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
+    let mut custom = eu.clone();
+    for (from, to) in replacements {
+        assert!(custom.contains(from), "the european file changed: {from}");
+        custom = custom.replace(from, to);
+    }
+    ws.write("physiologies/custom.toml", &custom);
+    let text = format!(
+        "name = \"custom population\"\n[subjects]\npopulation = \"custom\"\ncount = {count}\nseed = {seed}\n[[arm]]\nname = \"oral\"\ndose = [ {{ compound = \"midazolam\", route = \"oral\", mg = 7.5, at_h = 0 }} ]\n[simulation]\nend_h = 6\n"
+    );
+    run_path(&ws.write("s.toml", &text), &RunOptions::default())
 }
