@@ -1,5 +1,8 @@
 //! Statistics over subjects, as reported in `summary.json`: geometric mean, median and the
-//! 5th and 95th percentiles (linear interpolation between order statistics, type 7).
+//! 5th and 95th percentiles (linear interpolation between order statistics, type 7), and
+//! beside them the number of subjects, the arithmetic mean with its coefficient of
+//! variation, and the geometric CV, sqrt(exp(s^2) - 1) with s the SD of ln values (the CV a
+//! log-normal with that spread has).
 
 use serde::Serialize;
 
@@ -9,6 +12,13 @@ pub struct Stat {
     pub median: f64,
     pub p05: f64,
     pub p95: f64,
+    /// Subjects the statistic is over (those with a value).
+    pub n: usize,
+    pub mean: f64,
+    /// Arithmetic CV, % (SD with n - 1; 0 for one subject).
+    pub cv_pct: f64,
+    /// Geometric CV, % (null when a value is not positive; 0 for one subject).
+    pub geo_cv_pct: f64,
 }
 
 /// Percentile (0..=100) of sorted values, type-7 interpolation.
@@ -38,11 +48,31 @@ pub fn summarise(values: &[f64]) -> Option<Stat> {
     } else {
         f64::NAN
     };
+    let n = v.len();
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let sd = |x: &[f64], m: f64| {
+        if x.len() < 2 {
+            0.0
+        } else {
+            (x.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64).sqrt()
+        }
+    };
+    let geo_cv_pct = if v.iter().all(|&x| x > 0.0) {
+        let logs: Vec<f64> = v.iter().map(|x| x.ln()).collect();
+        let s = sd(&logs, logs.iter().sum::<f64>() / n as f64);
+        100.0 * (s * s).exp_m1().sqrt()
+    } else {
+        f64::NAN
+    };
     Some(Stat {
         geomean,
         median: percentile(&v, 50.0),
         p05: percentile(&v, 5.0),
         p95: percentile(&v, 95.0),
+        n,
+        mean: if n == 1 { v[0] } else { mean },
+        cv_pct: if mean != 0.0 { 100.0 * sd(&v, mean) / mean.abs() } else { f64::NAN },
+        geo_cv_pct,
     })
 }
 
@@ -70,5 +100,22 @@ mod tests {
         assert_eq!(s.median, 3.0);
         assert!((s.p05 - 1.15).abs() < 1e-12);
         assert!((s.p95 - 7.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn means_and_coefficients_of_variation() {
+        // [1, 3]: mean 2, SD sqrt(2) (n - 1), CV 70.71 %.
+        let s = summarise(&[1.0, 3.0]).unwrap();
+        assert_eq!((s.n, s.mean), (2, 2.0));
+        assert!((s.cv_pct - 100.0 * 2f64.sqrt() / 2.0).abs() < 1e-12);
+        // [e^-a, e^a]: SD of the logs a sqrt(2), geometric CV sqrt(exp(2 a^2) - 1).
+        let a: f64 = 0.5;
+        let s = summarise(&[(-a).exp(), a.exp()]).unwrap();
+        assert!((s.geo_cv_pct - 100.0 * (0.5f64.exp() - 1.0).sqrt()).abs() < 1e-9);
+        // One subject: no spread.
+        let s = summarise(&[0.7]).unwrap();
+        assert_eq!((s.n, s.mean, s.cv_pct, s.geo_cv_pct), (1, 0.7, 0.0, 0.0));
+        // A value at or below zero: no geometric CV.
+        assert!(summarise(&[0.0, 1.0]).unwrap().geo_cv_pct.is_nan());
     }
 }
