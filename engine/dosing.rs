@@ -97,9 +97,22 @@ impl Regimen {
     /// `model`, a fresh copy of the assembled model.
     pub fn apply_to(&self, model: &mut Model, phys: &Physiology, compounds: &[&Compound]) {
         model.infusions = self.infusions.iter().map(|(_, i)| *i).collect();
-        for (k, times) in model.dose_times.iter_mut().enumerate() {
-            *times = self.dose_times(k);
-        }
+        // A modified-release product's clock starts at its oral doses (an IV dose of the same
+        // compound puts nothing in the gut and must not restart it).
+        let oral_times: Vec<Vec<f64>> = (0..model.dose_times.len())
+            .map(|k| {
+                let lumen = model.layout.compounds[k].gut_lumen();
+                let mut t: Vec<f64> = self
+                    .jumps
+                    .iter()
+                    .filter(|j| j.compound == k && lumen.contains(&j.state))
+                    .map(|j| j.t_h)
+                    .collect();
+                t.dedup();
+                t
+            })
+            .collect();
+        model.dose_times = oral_times;
         model.releases.clear();
         model.dissolutions.clear();
         for (k, f, dose) in &self.solids {

@@ -830,6 +830,24 @@ fn infusion_warnings(s: &Scenario) -> Vec<String> {
 /// prints these too.
 pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
     let mut out = interaction_warnings(p);
+    for (a, arm) in s.arms.iter().enumerate() {
+        for (k, (c, _)) in p.compounds.iter().enumerate() {
+            let routes: Vec<&Route> = arm
+                .dose
+                .iter()
+                .filter(|d| p.compound_index(&d.compound) == k)
+                .map(|d| &d.route)
+                .collect();
+            if routes.iter().any(|r| **r == Route::Oral)
+                && routes.iter().any(|r| **r != Route::Oral)
+            {
+                out.push(format!(
+                    "arm[{a}] (\"{}\") doses {} both orally and intravenously: fa, Fg, Fh and F are not reported there (the IV doses reach the gut wall and the bile too); an absolute bioavailability is the ratio of AUCs of an oral and an IV arm",
+                    arm.name, c.name
+                ));
+            }
+        }
+    }
     out.extend(infusion_warnings(s));
     out.extend(preterm_warnings(s));
     out
@@ -1413,7 +1431,14 @@ pub(crate) fn run_arm_with(
             .dose
             .iter()
             .any(|d| index(&d.compound) == k && d.route == Route::Oral);
-        let fractions = if oral {
+        // IV doses of the same compound reach the gut wall (villous blood) and the bile too,
+        // so the oral dose's fractions cannot be told from mass balance: not reported
+        // (`input_warnings` says so).
+        let also_iv = arm
+            .dose
+            .iter()
+            .any(|d| index(&d.compound) == k && d.route != Route::Oral);
+        let fractions = if oral && !also_iv {
             let y_end = &samples.last().unwrap().y;
             let oral_dose: f64 = regimen
                 .jumps

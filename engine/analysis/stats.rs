@@ -71,7 +71,11 @@ pub fn summarise(values: &[f64]) -> Option<Stat> {
         p95: percentile(&v, 95.0),
         n,
         mean: if n == 1 { v[0] } else { mean },
-        cv_pct: if mean != 0.0 { 100.0 * sd(&v, mean) / mean.abs() } else { f64::NAN },
+        cv_pct: if mean != 0.0 {
+            100.0 * sd(&v, mean) / mean.abs()
+        } else {
+            f64::NAN
+        },
         geo_cv_pct,
     })
 }

@@ -254,12 +254,13 @@ pub fn assemble(phys: &Physiology, compounds: &[(Compound, String)]) -> Result<M
                 .enzyme
                 .as_deref()
                 .and_then(|e| layout.enzyme_state(e, EnzymeSite::Liver));
-            // Metabolism goes to its sink; biliary excretion into the duodenal lumen
-            // (enterohepatic circulation) or the faeces.
+            // Metabolism goes to the liver's sink; biliary excretion into the duodenal lumen
+            // (enterohepatic circulation) or, without it, to the liver's sink as well: it is
+            // hepatic elimination, and kept apart from the faeces, which hold only drug that
+            // was never absorbed (so that fa = dose - lumen - faeces stays true).
             let sink = match p.to_bile {
                 Some(true) => s.lumen[1],
-                Some(false) => s.faeces,
-                None => s.metabolised_liver,
+                Some(false) | None => s.metabolised_liver,
             };
             add_pathway(
                 p,

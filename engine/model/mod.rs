@@ -143,7 +143,7 @@ pub struct Model {
     /// Particle dissolution (set per regimen: depends on the dose).
     pub dissolutions: Vec<Dissolution>,
     pub infusions: Vec<Infusion>,
-    /// Dose times of each compound (for release profiles), set per regimen.
+    /// Oral dose times of each compound (the clock of its release profiles), set per regimen.
     pub dose_times: Vec<Vec<f64>>,
     pub compounds: Vec<CompoundInfo>,
 }
