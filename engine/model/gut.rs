@@ -95,16 +95,27 @@ pub struct Dissolution {
 }
 
 impl Dissolution {
+    /// M^(2/3), smoothed near zero as M (M + eps)^(-1/3), and its derivative. Below zero
+    /// (the solver's tolerance can carry the solid a hair under it) it continues linearly
+    /// with the slope it has at zero, eps^(-1/3): the rate stays smooth, turns negative and
+    /// pulls the amount back to zero, and the Jacobian matches the right-hand side (a
+    /// clamp at zero had the Jacobian report a steep slope where the rate was flat, and
+    /// stalled Newton's method for fast-dissolving particles).
     fn m23(&self, m: f64) -> (f64, f64) {
-        let m = m.max(0.0);
+        if m < 0.0 {
+            let b = self.eps_mg.powf(-1.0 / 3.0);
+            return (m * b, b);
+        }
         let b = (m + self.eps_mg).powf(-1.0 / 3.0);
         let v = m * b;
         let dv = b - m / 3.0 * b / (m + self.eps_mg);
         (v, dv)
     }
 
+    /// Cs - C (no precipitation: 0 above solubility). The dissolved amount is not clamped
+    /// at zero, so that the rate's slope in it is the Jacobian's.
     fn drive(&self, y: &[f64]) -> f64 {
-        (self.solubility_mg_per_ml - y[self.dissolved].max(0.0) / self.fluid_volume_ml).max(0.0)
+        (self.solubility_mg_per_ml - y[self.dissolved] / self.fluid_volume_ml).max(0.0)
     }
 
     pub fn rhs(&self, y: &[f64], dy: &mut [f64]) {
