@@ -316,13 +316,29 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                     ));
                 }
             }
+        }
+    }
+    // One oral product per compound and arm, and zero-order doses spaced for their delivery:
+    // checked once every dose line is resolved, by compound (two spellings of one compound,
+    // a name and a path, are one compound).
+    let alias = |name: &str| {
+        aliases
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|(_, k)| *k)
+            .expect("every dose compound resolved above")
+    };
+    for (i, arm) in s.arms.iter().enumerate() {
+        for (j, d) in arm.dose.iter().enumerate() {
+            let k = alias(&d.compound);
+            let c = &compounds[k].0;
             if d.route == Route::Oral {
                 let product = c.formulation(d.formulation.as_deref());
                 let this = product.as_ref().map(|f| f.name().to_string());
                 let other = arm
                     .dose
                     .iter()
-                    .filter(|e| e.compound == d.compound && e.route == Route::Oral)
+                    .filter(|e| alias(&e.compound) == k && e.route == Route::Oral)
                     .map(|e| {
                         c.formulation(e.formulation.as_deref())
                             .map(|f| f.name().to_string())
@@ -350,7 +366,7 @@ pub fn prepare(s: &Scenario, lib: &Library, label: &str) -> Result<Prepared> {
                     let mut times: Vec<f64> = arm
                         .dose
                         .iter()
-                        .filter(|e| e.compound == d.compound && e.route == Route::Oral)
+                        .filter(|e| alias(&e.compound) == k && e.route == Route::Oral)
                         .flat_map(|e| e.times_h())
                         .collect();
                     times.sort_by(f64::total_cmp);
@@ -830,6 +846,7 @@ fn infusion_warnings(s: &Scenario) -> Vec<String> {
 /// prints these too.
 pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
     let mut out = interaction_warnings(p);
+    out.extend(release_overlap_warnings(s, p));
     for (a, arm) in s.arms.iter().enumerate() {
         for (k, (c, _)) in p.compounds.iter().enumerate() {
             let routes: Vec<&Route> = arm
@@ -850,6 +867,47 @@ pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
     }
     out.extend(infusion_warnings(s));
     out.extend(preterm_warnings(s));
+    out
+}
+
+/// A new oral dose restarts the release clock of a Weibull product's unreleased rest (one
+/// unreleased-product state per compound and gut segment): doses closer than the time to
+/// release 95 %, lag + td (ln 20)^(1/beta), under-predict exposure by a few % (about 3-11 %
+/// at steady state in an audit). Said, not refused: such regimens are common.
+fn release_overlap_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
+    let mut out = Vec::new();
+    for (a, arm) in s.arms.iter().enumerate() {
+        for (k, (c, _)) in p.compounds.iter().enumerate() {
+            let oral: Vec<_> = arm
+                .dose
+                .iter()
+                .filter(|d| d.route == Route::Oral && p.compound_index(&d.compound) == k)
+                .collect();
+            let Some(first) = oral.first() else { continue };
+            let Some(crate::data::compound::Formulation::Weibull {
+                name,
+                lag_h,
+                td_h,
+                beta,
+                ..
+            }) = c.formulation(first.formulation.as_deref())
+            else {
+                continue;
+            };
+            let t95 = lag_h + td_h * 20f64.ln().powf(1.0 / beta);
+            let mut times: Vec<f64> = oral.iter().flat_map(|d| d.times_h()).collect();
+            times.sort_by(f64::total_cmp);
+            if let Some(w) = times.windows(2).find(|w| w[1] - w[0] < t95) {
+                out.push(format!(
+                    "arm[{a}] (\"{}\"): {}'s Weibull product \"{name}\" releases 95 % in {t95:.1} h, but oral doses at {} h and {} h are closer: each dose restarts the release of what the previous one left, so exposure is under-predicted by a few %",
+                    arm.name,
+                    c.name,
+                    crate::data::show(w[0]),
+                    crate::data::show(w[1])
+                ));
+            }
+        }
+    }
     out
 }
 

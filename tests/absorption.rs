@@ -346,3 +346,52 @@ fn fast_dissolving_particles_behave_like_a_solution() {
     assert!(f.fa > 0.99);
     assert!(r.summary.mass_balance_max_rel_error < 1e-6);
 }
+
+/// Two spellings of one compound (its name and its file's path) are one compound: giving
+/// it as two different oral products in one arm is refused as for one spelling (the check
+/// compared the spellings, and the second product was silently released as the first).
+#[test]
+fn two_spellings_of_one_compound_are_one_compound() {
+    let ws = Workspace::new();
+    let products = "[[formulation]]\nkind = \"solution\"\nname = \"drink\"\nsource = \"test compound\"\n[[formulation]]\nkind = \"weibull\"\nname = \"er\"\nlag_h = 1\ntd_h = 8\nbeta = 1.5\nsource = \"test compound\"\n";
+    let path = ws.write("compounds/two.toml", &linear_drug("two", products));
+    let doses = format!(
+        "{{ compound = \"two\", route = \"oral\", mg = 10, at_h = 0, formulation = \"er\" }}, {{ compound = \"{}\", route = \"oral\", mg = 10, at_h = 24, formulation = \"drink\" }}",
+        path.display()
+    );
+    let s = ws.write("s.toml", &one_arm(&doses, 48.0));
+    let (sc, lib, label) = pbpk::data::library::Library::scenario(s.to_str().unwrap()).unwrap();
+    let err = pbpk::run::prepare(&sc, &lib, &label)
+        .err()
+        .expect("refused")
+        .to_string();
+    println!("{err}");
+    assert!(
+        err.contains("one oral product per compound and arm"),
+        "{err}"
+    );
+}
+
+/// Weibull doses closer than the product's 95 % release time (lag 1 h + 8 h x ln(20)^(1/1.5)
+/// = 18.7 h) restart the release of the previous dose's rest: said in a warning.
+#[test]
+fn overlapping_weibull_doses_are_warned_about() {
+    let ws = Workspace::new();
+    let er = "[[formulation]]\nkind = \"weibull\"\nname = \"er\"\nlag_h = 1\ntd_h = 8\nbeta = 1.5\nsource = \"test compound\"\n";
+    ws.write("compounds/erw.toml", &linear_drug("erw", er));
+    let warned = |every: f64, name: &str| {
+        let dose = format!(
+            "{{ compound = \"erw\", route = \"oral\", mg = 10, at_h = 0, every_h = {every}, times = 3 }}"
+        );
+        let r = run_path(
+            &ws.write(name, &one_arm(&dose, 96.0)),
+            &RunOptions::default(),
+        );
+        r.summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("restarts the release"))
+    };
+    assert!(warned(12.0, "q12.toml"));
+    assert!(!warned(24.0, "q24.toml"));
+}
