@@ -395,3 +395,31 @@ fn overlapping_weibull_doses_are_warned_about() {
     assert!(warned(12.0, "q12.toml"));
     assert!(!warned(24.0, "q24.toml"));
 }
+
+/// Particle inputs in the wrong unit (a diffusion coefficient in m2/s, a density in kg/m3)
+/// are errors naming the field, not runs that dissolve nothing or everything.
+#[test]
+fn particle_inputs_in_the_wrong_unit_are_rejected() {
+    for (line, field) in [
+        ("diffusion_cm2_per_s = 5e-10", "diffusion_cm2_per_s"),
+        ("density_g_per_ml = 1200", "density_g_per_ml"),
+    ] {
+        let particles = format!(
+            "[[formulation]]\nkind = \"particles\"\nname = \"p\"\nradius_um = 10\n{line}\n{}source = \"test compound\"\n",
+            if field == "density_g_per_ml" { "diffusion_cm2_per_s = 5e-6\n" } else { "" }
+        );
+        let text = linear_drug("slip", &particles).replace(
+            "[absorption]\n",
+            "[absorption]\nsolubility_mg_per_ml = { value = 1, source = \"test compound\" }\n",
+        );
+        let err = pbpk::data::compound::Compound::parse("slip.toml", &text)
+            .err()
+            .expect("refused")
+            .to_string();
+        println!("{err}");
+        assert!(
+            err.contains(field) && err.contains("must be between"),
+            "{err}"
+        );
+    }
+}

@@ -931,9 +931,21 @@ impl Compound {
                     source,
                     ..
                 } => {
-                    c.positive(&f("radius_um"), *radius_um)?;
-                    c.positive(&f("density_g_per_ml"), *density_g_per_ml)?;
-                    c.positive(&f("diffusion_cm2_per_s"), *diffusion_cm2_per_s)?;
+                    // Plausibility bounds against unit slips (m2/s for cm2/s, kg/m3 for
+                    // g/mL, mm or m for um), each far outside what a drug particle has.
+                    for (key, v, lo, hi, what) in [
+                        ("radius_um", *radius_um, 0.01, 5000.0, "um (10 nm to 5 mm)"),
+                        ("density_g_per_ml", *density_g_per_ml, 0.5, 5.0, "g/mL"),
+                        (
+                            "diffusion_cm2_per_s",
+                            *diffusion_cm2_per_s,
+                            1e-8,
+                            1e-3,
+                            "cm2/s (small molecules in water: about 1e-6 to 1e-5)",
+                        ),
+                    ] {
+                        c.within(&f(key), v, lo, hi, what)?;
+                    }
                     c.source(&f("source"), source)?;
                     if self
                         .absorption
