@@ -413,8 +413,7 @@ fn particle_inputs_in_the_wrong_unit_are_rejected() {
             "[absorption]\nsolubility_mg_per_ml = { value = 1, source = \"test compound\" }\n",
         );
         let err = pbpk::data::compound::Compound::parse("slip.toml", &text)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         println!("{err}");
         assert!(
