@@ -83,6 +83,9 @@ pub struct OralFractions {
     pub fg: f64,
     pub fh: f64,
     pub f_oral: f64,
+    /// Share of the oral doses still in the gut lumen (dissolved or not) at end_h: fa is
+    /// what was absorbed by then.
+    pub in_lumen_at_end: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -1547,6 +1550,7 @@ pub(crate) fn run_arm_with(
                 fg,
                 fh,
                 f_oral: fa * fg * fh,
+                in_lumen_at_end: in_lumen / oral_dose,
             })
         } else {
             None
@@ -2028,6 +2032,34 @@ pub(crate) fn summarise_subjects(
                         c.compound,
                         a.name,
                         subjects.len()
+                    ));
+                }
+            }
+        }
+    }
+    // Oral absorption still going on at end_h after a single administration: fa and F are
+    // what was absorbed by then. (After repeated doses a dosing interval's end holds the
+    // last dose's rest, as it does at steady state; AUC_tau is right then.)
+    for a in &arm_summaries {
+        for c in &a.compounds {
+            let (ai, ci) = locate(first, &a.name, &c.compound).expect("summarised arm");
+            let mut left: Vec<f64> = subjects
+                .iter()
+                .filter_map(|(_, arms)| {
+                    let x = arms.get(ai)?.compounds.get(ci)?;
+                    let f = x.fractions.filter(|_| single_administration(x))?;
+                    Some(f.in_lumen_at_end)
+                })
+                .collect();
+            left.sort_by(f64::total_cmp);
+            if let Some(&m) = left.get(left.len() / 2) {
+                if m > 0.05 {
+                    warnings.push(format!(
+                        "{} in arm \"{}\": {:.0} % of the oral dose is still in the gut lumen at end_h{}, so fa and F are what was absorbed by then; a longer simulation.end_h gives the whole absorption",
+                        c.compound,
+                        a.name,
+                        100.0 * m,
+                        if subjects.len() > 1 { " (median subject)" } else { "" }
                     ));
                 }
             }

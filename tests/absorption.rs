@@ -422,3 +422,29 @@ fn particle_inputs_in_the_wrong_unit_are_rejected() {
         );
     }
 }
+
+/// A run that ends while an oral dose is still in the gut reports fa and F as what was
+/// absorbed by then, and says so (a zero-order pump delivering over 16 h after a 2 h lag,
+/// with end_h at 4 h, left 89 % in the lumen silently).
+#[test]
+fn absorption_cut_off_by_end_h_is_said() {
+    let ws = Workspace::new();
+    let pump = "[[formulation]]\nkind = \"zero_order\"\nname = \"pump\"\nlag_h = 2\nduration_h = 16\nsource = \"test compound\"\n";
+    ws.write("compounds/pump.toml", &linear_drug("pump", pump));
+    let dose = "{ compound = \"pump\", route = \"oral\", mg = 10, at_h = 0 }";
+    let run = |end: f64, name: &str| {
+        let r = run_path(&ws.write(name, &one_arm(dose, end)), &RunOptions::default());
+        let left = r.arms[0].compounds[0].fractions.unwrap().in_lumen_at_end;
+        let said = r
+            .summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("still in the gut lumen"));
+        (left, said)
+    };
+    let (left, said) = run(4.0, "short.toml");
+    println!("in the lumen at 4 h: {left:.3}");
+    assert!(left > 0.8 && said);
+    let (left, said) = run(96.0, "long.toml");
+    assert!(left < 0.01 && !said);
+}
