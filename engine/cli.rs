@@ -367,10 +367,7 @@ pub fn check_file(path: &std::path::Path) -> Result<(&'static str, Vec<String>)>
         Ok(("scenario", crate::run::input_warnings(&s, &p)))
     } else if value.get("kind").and_then(|k| k.as_str()) == Some("population") {
         let pop = crate::data::population::Population::parse(&label, &text)?;
-        let lib = Library::beside(path);
-        let male = lib.physiology(&pop.male_reference, &label, "male_reference")?;
-        let female = lib.physiology(&pop.female_reference, &label, "female_reference")?;
-        crate::trial::check_population_enzymes(&pop, &male, &female, &label)?;
+        crate::trial::PopulationSetup::with_references(pop, &Library::beside(path), &label)?;
         Ok(("population", Vec::new()))
     } else if value.contains_key("organs") {
         Physiology::parse(&label, &text)?;

@@ -101,13 +101,7 @@ impl Regimen {
         // compound puts nothing in the gut and must not restart it).
         let oral_times: Vec<Vec<f64>> = (0..model.dose_times.len())
             .map(|k| {
-                let lumen = model.layout.compounds[k].gut_lumen();
-                let mut t: Vec<f64> = self
-                    .jumps
-                    .iter()
-                    .filter(|j| j.compound == k && lumen.contains(&j.state))
-                    .map(|j| j.t_h)
-                    .collect();
+                let mut t: Vec<f64> = self.oral_doses(k, model).map(|j| j.t_h).collect();
                 t.dedup();
                 t
             })
@@ -236,6 +230,14 @@ impl Regimen {
         );
         d.sort_by(|a, b| a.0.total_cmp(&b.0));
         d
+    }
+
+    /// The oral doses of compound k: the jumps into its gut lumen, in time order.
+    pub fn oral_doses<'a>(&'a self, k: usize, model: &Model) -> impl Iterator<Item = &'a Jump> {
+        let lumen = model.layout.compounds[k].gut_lumen();
+        self.jumps
+            .iter()
+            .filter(move |j| j.compound == k && lumen.contains(&j.state))
     }
 
     /// Dose times of compound k (bolus, oral and infusion starts), sorted.

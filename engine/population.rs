@@ -71,22 +71,23 @@ fn normal(rng: &mut ChaCha8Rng, n: &Normal) -> f64 {
 
 /// A log-normal factor with mean 1 and coefficient of variation `cv`.
 fn lognormal_factor(rng: &mut ChaCha8Rng, cv: f64) -> f64 {
-    if cv <= 0.0 {
-        return 1.0;
-    }
-    let sigma = (1.0 + cv * cv).ln().sqrt();
-    LogNormal::new(-0.5 * sigma * sigma, sigma)
-        .map(|d| d.sample(rng))
-        .unwrap_or(1.0)
+    lognormal(rng, cv, true)
 }
 
 /// A log-normal factor with median 1 (geometric mean 1) and coefficient of variation `cv`.
 fn lognormal_median_one(rng: &mut ChaCha8Rng, cv: f64) -> f64 {
+    lognormal(rng, cv, false)
+}
+
+/// A log-normal factor of coefficient of variation `cv`, with mean 1 (`mean_one`) or
+/// median 1: ln factor ~ N(mu, sigma^2), sigma^2 = ln(1 + cv^2), mu = -sigma^2/2 or 0.
+fn lognormal(rng: &mut ChaCha8Rng, cv: f64, mean_one: bool) -> f64 {
     if cv <= 0.0 {
         return 1.0;
     }
     let sigma = (1.0 + cv * cv).ln().sqrt();
-    LogNormal::new(0.0, sigma)
+    let mu = if mean_one { -0.5 * sigma * sigma } else { 0.0 };
+    LogNormal::new(mu, sigma)
         .map(|d| d.sample(rng))
         .unwrap_or(1.0)
 }

@@ -852,15 +852,7 @@ pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
     out.extend(release_overlap_warnings(s, p));
     for (a, arm) in s.arms.iter().enumerate() {
         for (k, (c, _)) in p.compounds.iter().enumerate() {
-            let routes: Vec<&Route> = arm
-                .dose
-                .iter()
-                .filter(|d| p.compound_index(&d.compound) == k)
-                .map(|d| &d.route)
-                .collect();
-            if routes.iter().any(|r| **r == Route::Oral)
-                && routes.iter().any(|r| **r != Route::Oral)
-            {
+            if oral_and_iv(p, arm, k) {
                 out.push(format!(
                     "arm[{a}] (\"{}\") doses {} both orally and intravenously: fa, Fg, Fh and F are not reported there (the IV doses reach the gut wall and the bile too); an absolute bioavailability is the ratio of AUCs of an oral and an IV arm",
                     arm.name, c.name
@@ -871,6 +863,17 @@ pub fn input_warnings(s: &Scenario, p: &Prepared) -> Vec<String> {
     out.extend(infusion_warnings(s));
     out.extend(preterm_warnings(s));
     out
+}
+
+/// Whether `arm` gives compound k both orally and intravenously.
+fn oral_and_iv(p: &Prepared, arm: &crate::data::scenario::Arm, k: usize) -> bool {
+    let routes = || {
+        arm.dose
+            .iter()
+            .filter(move |d| p.compound_index(&d.compound) == k)
+            .map(|d| d.route)
+    };
+    routes().any(|r| r == Route::Oral) && routes().any(|r| r != Route::Oral)
 }
 
 /// A new oral dose restarts the release clock of a Weibull product's unreleased rest (one
@@ -1010,11 +1013,12 @@ pub fn run_prepared(s: &Scenario, p: &Prepared, opts: &RunOptions) -> Result<Run
     for cmp in s.comparisons.iter().filter(|c| c.adjust_dose) {
         let found = summary.comparisons.iter_mut().find(|o| o.is_of(cmp));
         if let Some(out) = found {
-            let a = adjust_dose(s, p, opts, cmp, &arms, &solved)?;
+            let (a, cmax_ratio) = adjust_dose(s, p, opts, cmp, &arms, &solved)?;
             if a.converged {
-                let r = cmax_ratio_at(s, p, opts, cmp, &arms, &solved, a.factor)?;
-                out.adjusted_dose_cmax_ratio = Some(r);
-                summary.warnings.extend(adjusted_dose_warning(cmp, &a, r));
+                out.adjusted_dose_cmax_ratio = Some(cmax_ratio);
+                summary
+                    .warnings
+                    .extend(adjusted_dose_warning(cmp, &a, cmax_ratio));
             }
             out.adjusted_dose = Some(a);
         }
@@ -1095,6 +1099,7 @@ fn exposure(c: &CompoundRun, use_inf: bool) -> f64 {
 /// The dose of the compared compound in the test arm that gives the reference arm's AUC:
 /// a secant root-find on log(AUC) against log(dose factor), since clearance may be
 /// saturable or the compound may inhibit its own enzyme (ritonavir). Converges to 0.1 %.
+/// Also returns the compound's Cmax at that dose over its Cmax in the reference arm.
 pub(crate) fn adjust_dose(
     s: &Scenario,
     p: &Prepared,
@@ -1102,7 +1107,7 @@ pub(crate) fn adjust_dose(
     cmp: &crate::data::scenario::Compare,
     arms: &[ArmRun],
     solved: &[Solved],
-) -> Result<AdjustedDose> {
+) -> Result<(AdjustedDose, f64)> {
     let find = |name: &str| {
         arms.iter()
             .find(|a| a.name == name)
@@ -1126,6 +1131,9 @@ pub(crate) fn adjust_dose(
         .iter()
         .find(|a| a.name == cmp.test)
         .expect("validated arm");
+    // The search's last simulation is at the factor it returns: its Cmax is kept, so the
+    // peak at the adjusted dose costs no extra run.
+    let last_cmax = std::cell::Cell::new(f64::NAN);
     let auc_at = |f: f64| -> Result<f64> {
         let (run, _) = run_arm_with(s, p, arm, opts, &[(k, f)], solved)?;
         let c = run
@@ -1133,45 +1141,21 @@ pub(crate) fn adjust_dose(
             .into_iter()
             .find(|c| c.compound == cmp.compound)
             .expect("dosed");
+        last_cmax.set(c.nca.cmax);
         Ok(exposure(&c, use_inf))
     };
-    search_dose(
+    let dose = search_dose(
         common_dose_mg(p, arm, k),
         target,
         exposure(t, use_inf),
         auc_at,
-    )
-}
-
-/// The compared compound's Cmax in the test arm with its doses times `factor`, over its
-/// Cmax in the reference arm.
-fn cmax_ratio_at(
-    s: &Scenario,
-    p: &Prepared,
-    opts: &RunOptions,
-    cmp: &crate::data::scenario::Compare,
-    arms: &[ArmRun],
-    solved: &[Solved],
-    factor: f64,
-) -> Result<f64> {
-    let k = p.compound_index(&cmp.compound);
-    let arm = s
-        .arms
-        .iter()
-        .find(|a| a.name == cmp.test)
-        .expect("validated arm");
-    let (run, _) = run_arm_with(s, p, arm, opts, &[(k, factor)], solved)?;
-    let cmax = |a: &ArmRun| {
-        a.compounds
-            .iter()
-            .find(|c| c.compound == cmp.compound)
-            .map(|c| c.nca.cmax)
+    )?;
+    let cmax_ratio = if r.nca.cmax > 0.0 {
+        last_cmax.get() / r.nca.cmax
+    } else {
+        f64::NAN
     };
-    let reference = arms.iter().find(|a| a.name == cmp.reference).and_then(cmax);
-    match (cmax(&run), reference) {
-        (Some(c), Some(r)) if r > 0.0 => Ok(c / r),
-        _ => Ok(f64::NAN),
-    }
+    Ok((dose, cmax_ratio))
 }
 
 /// An adjusted dose outside 0.1-10 times the victim's dose is an extrapolation far beyond
@@ -1495,18 +1479,9 @@ pub(crate) fn run_arm_with(
         // IV doses of the same compound reach the gut wall (villous blood) and the bile too,
         // so the oral dose's fractions cannot be told from mass balance: not reported
         // (`input_warnings` says so).
-        let also_iv = arm
-            .dose
-            .iter()
-            .any(|d| index(&d.compound) == k && d.route != Route::Oral);
-        let fractions = if oral && !also_iv {
+        let fractions = if oral && !oral_and_iv(p, arm, k) {
             let y_end = &samples.last().unwrap().y;
-            let oral_dose: f64 = regimen
-                .jumps
-                .iter()
-                .filter(|j| j.compound == k && st.gut_lumen().contains(&j.state))
-                .map(|j| j.amount_mg)
-                .sum();
+            let oral_dose: f64 = regimen.oral_doses(k, model).map(|j| j.amount_mg).sum();
             let in_lumen: f64 = y_end[st.gut_lumen()].iter().sum();
             let absorbed = oral_dose - in_lumen - y_end[st.faeces];
             let fa = absorbed / oral_dose;
@@ -2005,11 +1980,15 @@ pub(crate) fn summarise_subjects(
         })
         .collect();
     let mut warnings = Vec::new();
-    // A statistic over fewer subjects than the population (no terminal phase within the
-    // window for the others) is said, with its count.
     for a in &arm_summaries {
         for c in &a.compounds {
             let (ai, ci) = locate(first, &a.name, &c.compound).expect("summarised arm");
+            let runs: Vec<&CompoundRun> = subjects
+                .iter()
+                .filter_map(|(_, arms)| arms.get(ai)?.compounds.get(ci))
+                .collect();
+            // A statistic over fewer subjects than the population (no terminal phase within
+            // the window for the others) is said, with its count.
             for (name, f) in [
                 (
                     "auc_inf_mg_h_per_L",
@@ -2017,15 +1996,7 @@ pub(crate) fn summarise_subjects(
                 ),
                 ("t_half_h", |x: &CompoundRun| x.nca.t_half),
             ] {
-                let have = subjects
-                    .iter()
-                    .filter(|(_, arms)| {
-                        arms.get(ai)
-                            .and_then(|x| x.compounds.get(ci))
-                            .and_then(f)
-                            .is_some()
-                    })
-                    .count();
+                let have = runs.iter().filter(|x| f(x).is_some()).count();
                 if have > 0 && have < subjects.len() {
                     warnings.push(format!(
                         "{name} of {} in arm \"{}\" is over {have} of {} subjects (the others have no terminal phase within the window)",
@@ -2035,21 +2006,13 @@ pub(crate) fn summarise_subjects(
                     ));
                 }
             }
-        }
-    }
-    // Oral absorption still going on at end_h after a single administration: fa and F are
-    // what was absorbed by then. (After repeated doses a dosing interval's end holds the
-    // last dose's rest, as it does at steady state; AUC_tau is right then.)
-    for a in &arm_summaries {
-        for c in &a.compounds {
-            let (ai, ci) = locate(first, &a.name, &c.compound).expect("summarised arm");
-            let mut left: Vec<f64> = subjects
+            // Oral absorption still going on at end_h after a single administration: fa and
+            // F are what was absorbed by then. (After repeated doses a dosing interval's end
+            // holds the last dose's rest, as it does at steady state; AUC_tau is right then.)
+            let mut left: Vec<f64> = runs
                 .iter()
-                .filter_map(|(_, arms)| {
-                    let x = arms.get(ai)?.compounds.get(ci)?;
-                    let f = x.fractions.filter(|_| single_administration(x))?;
-                    Some(f.in_lumen_at_end)
-                })
+                .filter(|x| single_administration(x))
+                .filter_map(|x| x.fractions.map(|f| f.in_lumen_at_end))
                 .collect();
             left.sort_by(f64::total_cmp);
             if let Some(&m) = left.get(left.len() / 2) {

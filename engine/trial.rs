@@ -53,10 +53,15 @@ impl PopulationSetup {
             ));
         }
         let population = Population::parse(&r.label(), &r.text)?;
-        let label = r.label();
-        let male = lib.physiology(&population.male_reference, &label, "male_reference")?;
-        let female = lib.physiology(&population.female_reference, &label, "female_reference")?;
-        check_population_enzymes(&population, &male, &female, &label)?;
+        Self::with_references(population, lib, &r.label())
+    }
+
+    /// A parsed population (its file `label`) with its reference individuals from `lib`,
+    /// its enzyme names checked against theirs.
+    pub fn with_references(population: Population, lib: &Library, label: &str) -> Result<Self> {
+        let male = lib.physiology(&population.male_reference, label, "male_reference")?;
+        let female = lib.physiology(&population.female_reference, label, "female_reference")?;
+        check_population_enzymes(&population, &male, &female, label)?;
         Ok(PopulationSetup {
             population,
             male,
@@ -132,7 +137,7 @@ impl PopulationSetup {
 
 /// An enzyme the reference individuals lack would get variability or phenotypes that act
 /// on nothing, and leave the real enzyme without them: an error naming the field.
-pub fn check_population_enzymes(
+fn check_population_enzymes(
     population: &Population,
     male: &Physiology,
     female: &Physiology,
@@ -407,6 +412,7 @@ fn run_subject(
         .filter(|cmp| cmp.adjust_dose)
         .map(|cmp| {
             let a = crate::run::adjust_dose(s, &sp, opts, cmp, &arms, &solved)
+                .map(|(a, _)| a)
                 .map_err(|e| e.to_string());
             (cmp.compound.clone(), cmp.test.clone(), a)
         })

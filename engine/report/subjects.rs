@@ -105,12 +105,10 @@ pub fn write(result: &RunResult, path: &Path) -> Result<()> {
         r.extend(s.absorption_factors.iter().map(|(_, f)| format!("{f:.4}")));
         for m in &row.metrics {
             let (n, f) = (&m.nca, m.fractions.as_ref());
-            let opt =
-                |x: Option<f64>, prec: usize| x.map_or(String::new(), |x| format!("{x:.prec$e}"));
             r.push(format!("{:.6e}", n.cmax));
             r.push(format!("{:.4}", n.tmax));
             r.push(format!("{:.6e}", n.auc));
-            r.push(opt(n.auc_inf, 6));
+            r.push(n.auc_inf.map_or(String::new(), |a| format!("{a:.6e}")));
             r.push(n.t_half.map_or(String::new(), |t| format!("{t:.4}")));
             for x in [
                 f.map(|f| f.fa),
