@@ -372,11 +372,14 @@ fn individual_named_as_population_is_rejected() {
     );
 }
 
-#[test]
-fn population_with_bad_genotype_frequencies_is_rejected() {
+/// A population scenario on the european file with one text changed (`from` -> `to`), as
+/// population "mypop": an error naming the file and mentioning each of `must_contain`.
+fn expect_population_error(from: &str, to: &str, must_contain: &[&str]) {
     let text = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
-    let bad = text.replacen("frequency = 0.021", "frequency = 0.5", 1);
+    let bad = text.replacen(from, to, 1);
     assert_ne!(bad, text, "the european file changed: update this test");
+    let mut expected = vec!["mypop.toml"];
+    expected.extend_from_slice(must_contain);
     expect_error_with(
         &GOOD.replace(
             "physiology = \"adult_male_european\"",
@@ -386,21 +389,22 @@ fn population_with_bad_genotype_frequencies_is_rejected() {
             "physiologies/mypop.toml",
             &bad.replace("name = \"european\"", "name = \"mypop\""),
         )],
-        &["mypop.toml", "genotypes[0].phenotypes", "must sum to 1"],
+        &expected,
+    );
+}
+
+#[test]
+fn population_with_bad_genotype_frequencies_is_rejected() {
+    expect_population_error(
+        "frequency = 0.021",
+        "frequency = 0.5",
+        &["genotypes[0].phenotypes", "must sum to 1"],
     );
     // A misspelt enzyme would leave CYP3A4 without its variability, silently.
-    let typo = text.replacen("[enzymes.CYP3A4]", "[enzymes.CYP3A44]", 1);
-    assert_ne!(typo, text, "the european file changed: update this test");
-    expect_error_with(
-        &GOOD.replace(
-            "physiology = \"adult_male_european\"",
-            "population = \"mypop\"\ncount = 3",
-        ),
-        &[(
-            "physiologies/mypop.toml",
-            &typo.replace("name = \"european\"", "name = \"mypop\""),
-        )],
-        &["mypop.toml", "enzymes.CYP3A44", "did you mean \"CYP3A4\""],
+    expect_population_error(
+        "[enzymes.CYP3A4]",
+        "[enzymes.CYP3A44]",
+        &["enzymes.CYP3A44", "did you mean \"CYP3A4\""],
     );
 }
 
@@ -1140,28 +1144,14 @@ fn one_individual_analyses_refuse_a_pediatric_population() {
 /// fraction) are errors naming the field.
 #[test]
 fn implausible_population_spreads_are_rejected() {
-    let text = std::fs::read_to_string(repo().join("physiologies/european.toml")).unwrap();
-    let scenario = GOOD.replace(
-        "physiology = \"adult_male_european\"",
-        "population = \"mypop\"\ncount = 3",
+    expect_population_error(
+        "height_cm = { mean = 176.0, sd = 7.0,",
+        "height_cm = { mean = 176.0, sd = 70.0,",
+        &["male.height_cm.sd", "must be at most"],
     );
-    for (from, to, field) in [
-        (
-            "height_cm = { mean = 176.0, sd = 7.0,",
-            "height_cm = { mean = 176.0, sd = 70.0,",
-            "male.height_cm.sd",
-        ),
-        ("cv = 0.41", "cv = 41.0", "enzymes.CYP3A4.cv"),
-    ] {
-        let bad = text.replacen(from, to, 1);
-        assert_ne!(bad, text, "the european file changed: update this test");
-        expect_error_with(
-            &scenario,
-            &[(
-                "physiologies/mypop.toml",
-                &bad.replace("name = \"european\"", "name = \"mypop\""),
-            )],
-            &["mypop.toml", field, "must be at most"],
-        );
-    }
+    expect_population_error(
+        "cv = 0.41",
+        "cv = 41.0",
+        &["enzymes.CYP3A4.cv", "must be at most"],
+    );
 }
